@@ -1,0 +1,3 @@
+from kagglekit.cli import main
+
+main()

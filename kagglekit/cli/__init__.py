@@ -1,0 +1,83 @@
+"""The ``kagglekit`` command: a thin layer over the library.
+
+Each command lives in a small module of this package and imports the library only
+when it runs, so ``kagglekit --help`` stays fast. Errors a user can cause reach
+``main`` as ``KagglekitError`` and end as one line on stderr with a named exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from kagglekit import __version__, logs
+from kagglekit.cli import project_commands, run_commands, submit_commands
+from kagglekit.errors import ExitCode, KagglekitError
+
+app = typer.Typer(
+    name="kagglekit",
+    help="Turn a Kaggle competition into a fastai practice project: "
+    "notebooks, runs and submissions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"kagglekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say more, and show tracebacks.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    logs.configure(verbose=verbose, quiet=quiet)
+
+
+app.command("new")(project_commands.new)
+app.command("inspect")(project_commands.inspect)
+app.command("run")(run_commands.run)
+app.command("runs")(run_commands.runs)
+app.command("submit")(submit_commands.submit)
+
+
+def main() -> None:
+    """Run the command line and turn errors into one line and an exit code."""
+    logs.configure()
+    try:
+        app()
+    except KagglekitError as err:
+        _fail(str(err), err.exit_code, err)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130, None)
+    except Exception as err:  # a bug in kagglekit: still one line unless --verbose
+        _fail(
+            f"unexpected {type(err).__name__}: {err} (rerun with --verbose for details, "
+            "and please report it)",
+            ExitCode.ERROR,
+            err,
+        )
+
+
+def _fail(message: str, code: int, err: BaseException | None) -> None:
+    verbose = logging.getLogger("kagglekit").level <= logging.DEBUG
+    if verbose and err is not None:
+        import traceback
+
+        traceback.print_exception(err, file=sys.stderr)
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
