@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from kagglekit import __version__, logs
-from kagglekit.cli import project_commands, run_commands, submit_commands
+from kagglekit.cli import kaggle_commands, project_commands, run_commands, submit_commands
 from kagglekit.errors import ExitCode, KagglekitError
 
 app = typer.Typer(
@@ -53,6 +53,8 @@ app.command("inspect")(project_commands.inspect)
 app.command("run")(run_commands.run)
 app.command("runs")(run_commands.runs)
 app.command("submit")(submit_commands.submit)
+app.command("doctor")(kaggle_commands.doctor)
+app.command("cache")(kaggle_commands.cache)
 
 
 def main() -> None:
