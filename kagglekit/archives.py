@@ -41,7 +41,7 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +100,8 @@ class _Reader(Protocol):
     def entries(self) -> list[Entry]: ...
 
     def extract(self, entries: list[Entry], staging: Path) -> None: ...
+
+    def close(self) -> None: ...
 
 
 # ---------------------------------------------------------------------------
@@ -236,7 +238,7 @@ class _ZipReader:
         return [_make_entry(info.filename, _zip_kind(info)) for info in self._zip.infolist()]
 
     def extract(self, entries: list[Entry], staging: Path) -> None:
-        for info, entry in zip(self._zip.infolist(), entries):
+        for info, entry in zip(self._zip.infolist(), entries, strict=True):
             destination = _destination(staging, entry)
             if destination is None:
                 continue
@@ -269,7 +271,7 @@ class _TarReader:
         return [_make_entry(member.name, _tar_kind(member)) for member in self._members]
 
     def extract(self, entries: list[Entry], staging: Path) -> None:
-        for member, entry in zip(self._members, entries):
+        for member, entry in zip(self._members, entries, strict=True):
             destination = _destination(staging, entry)
             if destination is None:
                 continue
@@ -323,7 +325,8 @@ def _seven_zip_kind(item: object) -> str:
     return "dir" if getattr(item, "is_directory", False) else "file"
 
 
-_READERS = {"zip": _ZipReader, "tar": _TarReader, "7z": _SevenZipReader}
+_READERS: dict[str, Callable[[BinaryIO], _Reader]] = {"zip": _ZipReader, "tar": _TarReader,
+                                      "7z": _SevenZipReader}
 
 
 def _destination(staging: Path, entry: Entry) -> Path | None:
@@ -369,7 +372,7 @@ class _JoinedParts(io.RawIOBase):
         handle = self._part_handle(index)
         handle.seek(self._position - self._starts[index])
         wanted = min(len(buffer), self._starts[index] + self._sizes[index] - self._position)
-        count = handle.readinto(memoryview(buffer)[:wanted])  # type: ignore[attr-defined]
+        count = int(handle.readinto(memoryview(buffer)[:wanted]))  # type: ignore[attr-defined]
         self._position += count
         return count
 
@@ -439,7 +442,8 @@ def _opened(archive_set: ArchiveSet) -> Iterator[_Reader]:
     if len(archive_set.files) == 1:
         stream = open(archive_set.files[0], "rb")
     else:
-        stream = io.BufferedReader(_JoinedParts(archive_set.files), _CHUNK)  # type: ignore[assignment]
+        joined = _JoinedParts(archive_set.files)
+        stream = io.BufferedReader(joined, _CHUNK)
     try:
         with _read_errors(archive_set):
             reader = _READERS[archive_set.kind](stream)

@@ -317,7 +317,7 @@ class KaggleConnection:
                            show_stderr=progress):
             self._api.competition_download_files(slug, path=str(dest_dir), quiet=not progress)
 
-        archives = [p for p in dest_dir.glob(f"{slug}.*") if not p.name.endswith(".kaggle-partial")]
+        archives = [p for p in dest_dir.glob(f"{slug}.*") if p.suffix != ".kaggle-partial"]
         if not archives:
             raise KaggleError(f"Kaggle sent nothing for '{slug}': retry later")
         return max(archives, key=lambda p: p.stat().st_mtime)
@@ -647,7 +647,7 @@ def _bounded_api_class() -> type:
     extended = _client_module()
     adapter_class = _timeout_adapter_class()
     # The upload PUT uses the module's HTTPAdapter name; give it the bounded one.
-    extended.HTTPAdapter = adapter_class
+    setattr(extended, "HTTPAdapter", adapter_class)  # noqa: B010
 
     class BoundedKaggleApi(extended.KaggleApi):  # type: ignore[misc, name-defined]
         def build_kaggle_client(self) -> Any:

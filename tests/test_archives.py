@@ -91,7 +91,8 @@ def test_archive_kind_is_sniffed_when_the_name_does_not_tell(tmp_path: Path) -> 
 
 
 def test_inner_zip_with_its_own_top_folder_is_not_doubled(tmp_path: Path) -> None:
-    (tmp_path / "train.zip").write_bytes(make_zip({"train/cat.0.jpg": "c", "train/dog.0.jpg": "d"}))
+    bundle = make_zip({"train/cat.0.jpg": "c", "train/dog.0.jpg": "d"})
+    (tmp_path / "train.zip").write_bytes(bundle)
 
     extract_tree(tmp_path)
 
@@ -178,7 +179,8 @@ def test_tar_archives_of_every_compression(tmp_path: Path, name: str, mode: str)
 
 
 def test_7z_archive(tmp_path: Path) -> None:
-    (tmp_path / "train.7z").write_bytes(make_7z(tmp_path, {"train/1.png": b"one", "train/2.png": b"2"}))
+    bundle = make_7z(tmp_path, {"train/1.png": b"one", "train/2.png": b"2"})
+    (tmp_path / "train.7z").write_bytes(bundle)
 
     extract_tree(tmp_path / "train.7z")
 

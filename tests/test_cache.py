@@ -58,7 +58,9 @@ def test_cache_root_from_kagglekit_cache(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG rules are Linux's")
-def test_cache_root_follows_xdg(monkeypatch: pytest.MonkeyPatch, kaggle_isolation: Path) -> None:  # noqa: F811
+def test_cache_root_follows_xdg(
+    monkeypatch: pytest.MonkeyPatch, kaggle_isolation: Path  # noqa: F811
+) -> None:
     monkeypatch.delenv("KAGGLEKIT_CACHE")
     assert cache.cache_root() == kaggle_isolation / ".cache" / "kagglekit"
 
@@ -227,7 +229,9 @@ def test_local_folder_is_used_in_place(tmp_path: Path) -> None:
     assert not cache.cache_root().exists(), "nothing is copied"
 
 
-def test_local_folder_with_archives_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_local_folder_with_archives_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "train.zip").write_bytes(make_zip({"train/1.png": "x"}))

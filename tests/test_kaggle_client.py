@@ -38,7 +38,8 @@ def home(kaggle_isolation: Path) -> Path:  # noqa: F811
 
 @pytest.fixture
 def titanic(fake_kaggle: FakeKaggle) -> FakeKaggle:  # noqa: F811
-    fake_kaggle.add_competition("titanic", BUNDLE, title="Titanic - Machine Learning from Disaster",
+    fake_kaggle.add_competition("titanic", BUNDLE,
+                                title="Titanic - Machine Learning from Disaster",
                                 evaluation_metric="Categorization Accuracy")
     return fake_kaggle
 
@@ -247,7 +248,8 @@ def test_access_token_is_introspected_and_sent_as_bearer(
 
     assert connection.source.kind == "token"
     assert titanic.calls("IntrospectToken")[0].json() == {"token": titanic.token}
-    assert titanic.calls("ListCompetitions")[0].headers["Authorization"] == "Bearer KGAT_fake_token"
+    listing = titanic.calls("ListCompetitions")[0]
+    assert listing.headers["Authorization"] == "Bearer KGAT_fake_token"
 
 
 def test_inactive_token_without_other_credentials(
@@ -453,7 +455,7 @@ def submission(tmp_path: Path) -> Path:
 
 def test_submit_and_wait_for_the_score(titanic: FakeKaggle, submission: Path) -> None:
     titanic.competitions["titanic"].pending_polls = 2
-    titanic.competitions["titanic"].score = lambda content: "0.%d" % content.count(b"\n")
+    titanic.competitions["titanic"].score = lambda content: "0." + str(content.count(b"\n"))
 
     result = connect().submit("titanic", submission, "resnet34, 5 epochs", wait=True,
                               timeout=30, poll_interval=0.01)

@@ -53,5 +53,5 @@ def cache(
     for entry in cached:
         state = "complete" if entry.complete else "incomplete"
         typer.echo(f"{entry.slug:<{width}}  {format_size(entry.size_bytes):>9}  {state}")
-    total = sum(c.size_bytes for c in cached)
-    typer.echo(f"{len(cached)} competitions, {format_size(total)} in {download_cache.cache_root()}")
+    total = format_size(sum(c.size_bytes for c in cached))
+    typer.echo(f"{len(cached)} competitions, {total} in {download_cache.cache_root()}")
