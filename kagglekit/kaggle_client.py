@@ -501,10 +501,13 @@ class KaggleConnection:
         detail = self._scrub(_first_line(err))
         if code == 401:
             return CredentialsError(
-                f"Kaggle rejected the credentials (401) from {self.source.description}: "
-                f"create a new API token in your Kaggle account settings ({TOKEN_SETTINGS_URL})"
-                " and replace the old one"
+                "Kaggle rejected the credentials (401): create a new API token in your Kaggle "
+                f"account settings ({TOKEN_SETTINGS_URL}) and replace the old one "
+                f"({self.source.description})"
             )
+        if code == 400 and action.startswith("submitting"):
+            return SubmissionError(f"Kaggle refused {action} (400: {detail}): check that you "
+                                   "joined the competition and have submissions left today")
         if code == 403 and slug and forbidden:
             return KaggleError(forbidden(slug))
         if code == 403:

@@ -230,7 +230,7 @@ def test_rejected_credentials_are_a_credentials_error(
     message = str(caught.value)
     assert message.startswith("Kaggle rejected the credentials (401)")
     assert "create a new API token in your Kaggle account settings" in message
-    assert "KAGGLE_USERNAME/KAGGLE_KEY environment variables" in message
+    assert message.endswith("(KAGGLE_USERNAME/KAGGLE_KEY environment variables)")
     assert "\n" not in message
     assert titanic.key not in message and titanic.key not in caplog.text
 
@@ -550,6 +550,15 @@ def test_kernels_only_competition_refuses_before_uploading(
     )
     assert fake_kaggle.calls("GetSubmissionLimits") == []
     assert fake_kaggle.calls("upload") == []
+
+
+def test_submission_refused_by_kaggle_is_a_submission_error(
+    titanic: FakeKaggle, submission: Path
+) -> None:
+    titanic.fail("CreateSubmission", 400)
+
+    with pytest.raises(SubmissionError, match=r"Kaggle refused submitting to 'titanic' \(400"):
+        connect().submit("titanic", submission, "m", wait=False, timeout=0)
 
 
 def test_submit_without_accepted_rules(titanic: FakeKaggle, submission: Path) -> None:

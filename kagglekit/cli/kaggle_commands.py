@@ -36,9 +36,9 @@ def cache(
 ) -> None:
     """List the competitions in the download cache with their sizes, or remove one.
 
-    The cache is $KAGGLEKIT_CACHE, else the user's cache folder (~/.cache/kagglekit on
-    Linux). Projects whose data points into a removed competition need `kagglekit new`
-    again.
+    The cache is $KAGGLEKIT_CACHE, else the user's cache folder (~/.cache/kagglekit on Linux).
+
+    Removing a competition breaks the data of projects made from it until it is fetched again.
     """
     from kagglekit import cache as download_cache
     from kagglekit.archives import format_size
