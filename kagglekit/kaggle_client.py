@@ -287,6 +287,10 @@ class KaggleConnection:
                 f"no Kaggle competition matches '{name}': use the slug from the "
                 f"competition's address ({KAGGLE_WEB}/competitions/<slug>)"
             )
+        if len(results) == 1:
+            only = results[0]
+            raise KaggleError(f"no competition is called '{name}'; did you mean {only.slug} "
+                              f"({only.title})? Run again with that slug")
         candidates = "; ".join(f"{c.slug} ({c.title})" for c in results[:10])
         raise KaggleError(
             f"'{name}' matches several competitions: {candidates}; run again with one slug"

@@ -22,7 +22,8 @@ Every request is recorded in ``fake.requests``. Switches:
 - per competition: ``rules_accepted``, ``kernels_only``, ``used_today`` against
   ``max_daily_submissions``, ``score`` (a string, or a function of the file's bytes that
   returns one or raises to give status ERROR), ``error_description`` and
-  ``pending_polls`` (how many GetSubmission calls answer PENDING first).
+  ``pending_polls`` (how many GetSubmission calls answer PENDING first), ``search_text``
+  (more words the search finds it by).
 
 An unknown competition answers 403, as Kaggle does for a mistyped slug.
 """
@@ -87,6 +88,7 @@ class FakeCompetition:
     error_description: str | None = None
     pending_polls: int = 0
     files: list[tuple[str, int]] | None = None
+    search_text: str = ""  # more words the search matches, as Kaggle's matches descriptions
 
     def data_files(self) -> list[tuple[str, int]]:
         """The listed files: as given, else the bundle's zip entries."""
@@ -329,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
         words = request.get("search", "").lower().replace("-", " ").split()
         matches = [
             c for c in self.server_fake.competitions.values()
-            if all(w in c.slug.lower() or w in c.title.lower() for w in words)
+            if all(w in f"{c.slug} {c.title} {c.search_text}".lower() for w in words)
         ]
         page, token = _page(matches, request)
         self._json({"competitions": [_competition_json(c) for c in page],

@@ -362,6 +362,23 @@ def test_resolve_ambiguous_lists_candidates(fake_kaggle: FakeKaggle) -> None:  #
     assert connect().resolve("dogs-vs-cats").slug == "dogs-vs-cats"
 
 
+def test_resolve_a_single_loose_result_is_only_suggested(
+    fake_kaggle: FakeKaggle,  # noqa: F811
+) -> None:
+    fake_kaggle.add_competition("house-prices-advanced-regression-techniques", BUNDLE,
+                                title="House Prices - Advanced Regression Techniques",
+                                search_text="housing sale price")
+
+    with pytest.raises(KaggleError) as caught:
+        connect().resolve("housing")
+
+    assert str(caught.value) == (
+        "no competition is called 'housing'; did you mean "
+        "house-prices-advanced-regression-techniques (House Prices - Advanced Regression "
+        "Techniques)? Run again with that slug"
+    )
+
+
 def test_resolve_nothing_found(titanic: FakeKaggle) -> None:
     with pytest.raises(KaggleError, match="no Kaggle competition matches 'titanc'"):
         connect().resolve("titanc")
@@ -598,13 +615,17 @@ def test_subprocess_reaches_the_fake_through_http_proxy(
         connection = connect()
         info = connection.resolve("titanic")
         archive = connection.download(info.slug, Path({str(tmp_path / 'dl')!r}), progress=False)
-        print(info.slug, archive.stat().st_size)
+        result = connection.submit(info.slug, archive, "via proxy", wait=True, timeout=30,
+                                   poll_interval=0.01)
+        print(info.slug, archive.stat().st_size, result.public_score)
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, env=fake_kaggle_env)
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"titanic {len(BUNDLE)}"
+    assert done.stdout.strip() == f"titanic {len(BUNDLE)} 0.75"
     assert {r.headers.get("Host") for r in titanic.requests} == {"localhost"}
     assert [r.rpc for r in titanic.requests if r.rpc] == [
-        "ListCompetitions", "DownloadDataFiles"]
+        "ListCompetitions", "DownloadDataFiles", "ListCompetitions", "GetSubmissionLimits",
+        "StartSubmissionUpload", "CreateSubmission", "GetSubmission"]
+    assert titanic.calls("upload")[0].body == BUNDLE
