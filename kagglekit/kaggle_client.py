@@ -6,8 +6,9 @@ made, and without running ``kaggle/__init__.py``, which authenticates on import 
 prints help text to stdout. Whatever the client prints goes to this module's debug log,
 never to stdout; its verbose mode, which prints the Authorization header, is never on.
 
-Every HTTP request is bounded in time (:data:`REQUEST_TIMEOUT`), and every failure a user
-can cause or meet ends as one line: :class:`CredentialsError` for missing or rejected
+Every HTTP request has a timeout: :data:`REQUEST_TIMEOUT` for the RPCs, the redirected
+download and the upload (the client sets none on these), the client's own 300 s for the
+requests that resume a download. Every failure a user can cause or meet ends as one line: :class:`CredentialsError` for missing or rejected
 credentials, :class:`KaggleError` for refusals and network trouble, and
 :class:`SubmissionError` for submissions that cannot be made or scored.
 
