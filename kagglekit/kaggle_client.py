@@ -8,9 +8,10 @@ never to stdout; its verbose mode, which prints the Authorization header, is nev
 
 Every HTTP request has a timeout: :data:`REQUEST_TIMEOUT` for the RPCs, the redirected
 download and the upload (the client sets none on these), the client's own 300 s for the
-requests that resume a download. Every failure a user can cause or meet ends as one line: :class:`CredentialsError` for missing or rejected
-credentials, :class:`KaggleError` for refusals and network trouble, and
-:class:`SubmissionError` for submissions that cannot be made or scored.
+requests that resume a download. Every failure a user can cause or meet ends as one line:
+:class:`CredentialsError` for missing or rejected credentials, :class:`KaggleError` for
+refusals and network trouble, and :class:`SubmissionError` for submissions that cannot be
+made or scored.
 
 ``KAGGLE_API_ENVIRONMENT=LOCALHOST`` is honoured as the official client does (requests go
 to ``http://localhost/api/v1/...``); the tests use it with ``HTTP_PROXY`` to reach their
