@@ -8,6 +8,7 @@ and loading it names the field that is wrong.
 from __future__ import annotations
 
 import re
+import string
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,6 @@ class TrainItems(_Strict):
     group_column: str | None = None
     group_pattern: str | None = None
     image_shape: list[int] | None = None
-    pixel_columns: list[str] = []
     category_columns: list[str] = []
     continuous_columns: list[str] = []
 
@@ -128,8 +128,7 @@ class TrainItems(_Strict):
         for field in needed:
             if getattr(self, field) in (None, ""):
                 raise ValueError(f"{field} is required when layout is {self.layout.value}")
-        if self.file_pattern is not None and "{id}" not in self.file_pattern:
-            raise ValueError(f"file_pattern {self.file_pattern!r} must contain {{id}}")
+        _check_pattern(self.file_pattern)
         for field in ("label_pattern", "group_pattern"):
             _check_regex(field, getattr(self, field))
         return self
@@ -141,6 +140,7 @@ class TestItems(_Strict):
     source: TestSource
     file: str | None = None
     id_column: str
+    id_from_row: int | None = None
     file_pattern: str | None = None
     folder: str | None = None
 
@@ -150,8 +150,7 @@ class TestItems(_Strict):
             raise ValueError("folder is required when source is folder")
         if self.source is TestSource.CSV and not self.file:
             raise ValueError("file is required when source is csv")
-        if self.file_pattern is not None and "{id}" not in self.file_pattern:
-            raise ValueError(f"file_pattern {self.file_pattern!r} must contain {{id}}")
+        _check_pattern(self.file_pattern)
         return self
 
 
@@ -205,9 +204,21 @@ class CompetitionSpec(_Strict):
         return (Path(project_dir) / self.data_dir).resolve()
 
     def to_yaml(self) -> str:
-        """The spec as YAML text, fields in schema order, defaults included."""
-        data = self.model_dump(mode="json")
+        """The spec as YAML text in schema order; fields that are unset are left out."""
+        data = _without_empty(self.model_dump(mode="json"))
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _without_empty(data: dict) -> dict:
+    """Drop None and empty lists, keeping the fields that say something."""
+    kept = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = _without_empty(value)
+        if value is None or value == []:
+            continue
+        kept[key] = value
+    return kept
 
 
 def load_spec(path: Path) -> CompetitionSpec:
@@ -249,6 +260,22 @@ def describe_validation_error(err: ValidationError) -> str:
         expected = problem.get("ctx", {}).get("expected", "")
         message = f"{problem['input']!r} is not one of {expected}"
     return f"{where}: {message}" if where else message
+
+
+def pattern_fields(pattern: str) -> list[str]:
+    """The column names a file pattern such as ``train/{id_code}.png`` refers to."""
+    return [name for _, name, _, _ in string.Formatter().parse(pattern) if name]
+
+
+def _check_pattern(pattern: str | None) -> None:
+    if pattern is None:
+        return
+    try:
+        fields = pattern_fields(pattern)
+    except ValueError as err:
+        raise ValueError(f"file_pattern {pattern!r} is not a valid pattern: {err}") from err
+    if not fields:
+        raise ValueError(f"file_pattern {pattern!r} needs a column in braces, e.g. {{id}}")
 
 
 def _check_regex(field: str, pattern: str | None) -> None:

@@ -1,0 +1,182 @@
+"""Runs on disk: ``runs/<run-id>/run.json``, the newest successful run, the history table."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from kagglekit import outputs
+from kagglekit.errors import RunError
+
+logger = logging.getLogger(__name__)
+
+RUNS_DIR = "runs"
+RUNNING, SUCCEEDED, FAILED, INTERRUPTED = "running", "succeeded", "failed", "interrupted"
+
+
+@dataclass
+class RunRecord:
+    """What ``run.json`` holds about one run."""
+
+    id: str
+    started: str
+    status: str = RUNNING
+    finished: str | None = None
+    notebooks: list[dict] = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+    overrides: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    device: str = ""
+    versions: dict = field(default_factory=dict)
+    failure: dict | None = None
+    valid_score: float | None = None
+    metric: str | None = None
+    public_score: str | None = None
+    submissions: list[dict] = field(default_factory=list)
+
+
+class Run:
+    """One run folder and its record."""
+
+    def __init__(self, path: Path, record: RunRecord) -> None:
+        self.path = path
+        self.record = record
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def save(self) -> None:
+        text = json.dumps(asdict(self.record), indent=2, default=str) + "\n"
+        (self.path / outputs.RUN_INFO).write_text(text, encoding="utf-8")
+
+    def finish(self, status: str, failure: dict | None = None) -> None:
+        """Mark the run finished, and copy its validation score from ``metrics.json``."""
+        self.record.status = status
+        self.record.failure = failure
+        self.record.finished = _now()
+        metrics = self.metrics()
+        self.record.valid_score = metrics.get("valid_score")
+        self.record.metric = metrics.get("metric")
+        self.save()
+
+    def metrics(self) -> dict:
+        path = self.path / outputs.METRICS
+        try:
+            return json.loads(path.read_text()) if path.exists() else {}
+        except json.JSONDecodeError:
+            logger.warning("%s is not valid JSON; ignoring it", path)
+            return {}
+
+
+def create_run(project_dir: Path) -> Run:
+    """A new run folder named for the current time."""
+    runs = Path(project_dir) / RUNS_DIR
+    runs.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_id, counter = stamp, 1
+    while (runs / run_id).exists():
+        counter += 1
+        run_id = f"{stamp}-{counter}"
+    path = runs / run_id
+    path.mkdir()
+    run = Run(path, RunRecord(id=run_id, started=_now()))
+    run.save()
+    return run
+
+
+def load_run(project_dir: Path, run_id: str) -> Run:
+    """The run with ``run_id``."""
+    path = Path(project_dir) / RUNS_DIR / run_id
+    info = path / outputs.RUN_INFO
+    if not info.exists():
+        known = ", ".join(run.id for run in list_runs(project_dir)[:5]) or "none yet"
+        raise RunError(f"no run {run_id!r} in {path.parent} (newest: {known})")
+    return Run(path, _read_record(info))
+
+
+def list_runs(project_dir: Path) -> list[Run]:
+    """Every run of the project, newest first."""
+    runs_dir = Path(project_dir) / RUNS_DIR
+    found = []
+    for info in runs_dir.glob(f"*/{outputs.RUN_INFO}"):
+        try:
+            found.append(Run(info.parent, _read_record(info)))
+        except (json.JSONDecodeError, TypeError):
+            logger.warning("skipping %s: not a readable run record", info)
+    return sorted(found, key=lambda run: (run.record.started, run.id), reverse=True)
+
+
+def newest_successful(project_dir: Path, needing: str | None = None) -> Run | None:
+    """The newest run that succeeded (and holds the file ``needing``, if given)."""
+    for run in list_runs(project_dir):
+        if run.record.status != SUCCEEDED:
+            continue
+        if needing is None or (run.path / needing).exists():
+            return run
+    return None
+
+
+def format_runs(project_dir: Path, as_json: bool = False) -> str:
+    """The run history, newest first, as a table or as JSON."""
+    runs = list_runs(project_dir)
+    rows = [_summary(run) for run in runs]
+    if as_json:
+        return json.dumps(rows, indent=2, default=str)
+    if not rows:
+        return "no runs yet: start one with `kagglekit run`"
+    return _table(rows)
+
+
+def _summary(run: Run) -> dict:
+    record = run.record
+    changed = {
+        key: value
+        for key, value in record.params.items()
+        if key in record.defaults and record.defaults[key] != value
+    }
+    return {
+        "id": record.id,
+        "started": record.started,
+        "status": record.status,
+        "params": changed,
+        "metric": record.metric,
+        "valid_score": record.valid_score,
+        "public_score": record.public_score,
+    }
+
+
+def _table(rows: list[dict]) -> str:
+    headers = ["id", "started", "status", "valid", "public", "parameters changed"]
+    lines = [
+        [
+            row["id"],
+            row["started"][:16].replace("T", " "),
+            row["status"],
+            _score(row["valid_score"]),
+            row["public_score"] or "-",
+            " ".join(f"{k}={v}" for k, v in row["params"].items()) or "-",
+        ]
+        for row in rows
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *lines)]
+    render = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip()
+              for line in [headers, *lines]]
+    return "\n".join(render)
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def _read_record(info: Path) -> RunRecord:
+    data = json.loads(info.read_text(encoding="utf-8"))
+    known = set(RunRecord.__dataclass_fields__)
+    return RunRecord(**{key: value for key, value in data.items() if key in known})
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")

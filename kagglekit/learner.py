@@ -1,0 +1,215 @@
+"""fastai plumbing for the notebooks: splits, dataloaders, learners, epoch lines.
+
+Everything an exported learner needs at load time lives in importable modules
+(fastai's own readers, and this module's callback), never in notebook cells, so
+``load_learner`` works in a fresh kernel and in ``kagglekit predict``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+from fastai.callback.core import Callback
+from fastai.data.block import CategoryBlock, DataBlock, MultiCategoryBlock, RegressionBlock
+from fastai.data.transforms import ColReader, IndexSplitter
+from fastai.vision.augment import Resize, aug_transforms
+from fastai.vision.data import ImageBlock
+
+from kagglekit.environment import (
+    EPOCH_LINES_VARIABLE,
+    describe_device,
+    safe_num_workers,
+)
+from kagglekit.items import FILE, GROUP, LABEL
+from kagglekit.spec import CompetitionSpec, Task
+
+logger = logging.getLogger(__name__)
+
+def split_items(
+    items: pd.DataFrame, valid_pct: float, seed: int, stratify: bool
+) -> tuple[list[int], list[int]]:
+    """Positions of training and validation items.
+
+    Items of one group stay on one side. Single-label classes are stratified, and a
+    class with one item stays in training (it could not be learned otherwise).
+    """
+    from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
+
+    positions = np.arange(len(items))
+    groups = items[GROUP].to_numpy()
+    if stratify:
+        labels = items[LABEL].astype(str).to_numpy()
+        counts = pd.Series(labels).value_counts()
+        singles = np.isin(labels, counts[counts < 2].index)
+        rest = positions[~singles]
+        folds = max(2, round(1 / valid_pct))
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+        train, valid = next(splitter.split(rest, labels[rest], groups[rest]))
+        train_positions = np.concatenate([rest[train], positions[singles]])
+        return sorted(train_positions.tolist()), sorted(rest[valid].tolist())
+    splitter = GroupShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed)
+    train, valid = next(splitter.split(positions, groups=groups))
+    return sorted(train.tolist()), sorted(valid.tolist())
+
+
+def target_block(spec: CompetitionSpec, vocab: list[str]):
+    """The fastai block for the labels of the spec's task."""
+    if spec.task.is_regression:
+        return RegressionBlock(n_out=len(spec.train.label_columns) or 1)
+    if spec.task.is_multilabel:
+        return MultiCategoryBlock(vocab=vocab)
+    return CategoryBlock(vocab=vocab)
+
+
+def training_vocab(spec: CompetitionSpec, items: pd.DataFrame) -> list[str]:
+    """The spec's classes that occur in training, in submission order."""
+    if spec.task.is_regression:
+        return []
+    present = set()
+    for label in items[LABEL]:
+        present.update(label if isinstance(label, list) else [label])
+    return [name for name in spec.classes if name in present]
+
+
+def image_dataloaders(
+    spec: CompetitionSpec,
+    items: pd.DataFrame,
+    splits: tuple[list[int], list[int]],
+    size: int,
+    batch_size: int,
+    num_workers: int = 0,
+    flip: bool = True,
+    seed: int = 42,
+):
+    """Image dataloaders over ``items`` (from ``kagglekit.items``) with the given split."""
+    block = DataBlock(
+        blocks=(ImageBlock, target_block(spec, training_vocab(spec, items))),
+        get_x=ColReader(FILE),
+        get_y=ColReader(LABEL),
+        splitter=IndexSplitter(splits[1]),
+        item_tfms=Resize(size),
+        batch_tfms=aug_transforms(size=size, do_flip=flip, min_scale=0.75),
+    )
+    return block.dataloaders(
+        items.reset_index(drop=True),
+        bs=batch_size,
+        num_workers=safe_num_workers(num_workers),
+        seed=seed,
+    )
+
+
+def make_vision_learner(dls, arch: str, pretrained: bool, metrics=None, **kwargs):
+    """``vision_learner`` by architecture name, from scratch when weights cannot be fetched."""
+    from fastai.vision.learner import vision_learner
+
+    model = _architecture(arch)
+    cbs = [EpochLines()] if os.environ.get(EPOCH_LINES_VARIABLE) else []
+    if pretrained:
+        try:
+            return vision_learner(dls, model, pretrained=True, metrics=metrics, cbs=cbs, **kwargs)
+        except Exception as err:  # any failure to fetch weights: offline, hub down, no cache
+            print(
+                f"notice: pretrained weights for {arch} are unavailable "
+                f"({type(err).__name__}); training from scratch"
+            )
+    return vision_learner(dls, model, pretrained=False, metrics=metrics, cbs=cbs, **kwargs)
+
+
+def _architecture(name: str):
+    """A torchvision model function when fastai knows the name, else timm's name."""
+    from fastai.vision import models
+
+    candidate = getattr(models, name, None)
+    if callable(candidate):
+        return candidate
+    import timm
+
+    if not timm.is_model(name):
+        raise ValueError(
+            f"unknown architecture {name!r}: use a torchvision name such as resnet34 or a timm "
+            "name such as convnext_tiny (see timm.list_models())"
+        )
+    return name
+
+
+class EpochLines(Callback):
+    """Print one plain line per training epoch, for logs that cannot show progress bars."""
+
+    order = 60  # after the Recorder has logged the epoch
+
+    def before_train(self) -> None:
+        self.trained = True
+
+    def after_epoch(self) -> None:
+        # Prediction passes and the learning-rate finder also end "epochs": skip them.
+        if not getattr(self, "trained", False) or hasattr(self.learn, "lr_finder"):
+            return
+        self.trained = False
+        names = self.recorder.metric_names[1:]
+        values = self.recorder.log[1:]
+        parts = [f"{name} {_number(value)}" for name, value in zip(names, values)]
+        print(f"epoch {self.epoch + 1}/{self.n_epoch}  " + "  ".join(parts), flush=True)
+
+
+def _number(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def vocab_of(dls) -> list[str]:
+    """The class names a learner's outputs stand for, in output order ([] for regression)."""
+    vocab = getattr(dls, "vocab", None)
+    if vocab is None or not hasattr(vocab, "__len__") or len(vocab) == 0:
+        return []
+    if isinstance(vocab[0], (list, tuple)) or hasattr(vocab[0], "items"):
+        vocab = vocab[-1]  # tabular dls keep (categories..., targets)
+    return [str(name) for name in vocab]
+
+
+def train_targets(dls):
+    """Targets of the training set, as fastai encodes them (indices, one-hot rows, values)."""
+    import torch
+
+    targets = dls.train_ds.tls[-1] if hasattr(dls.train_ds, "tls") else None
+    if targets is None:
+        return dls.train_ds.ys.to_numpy()
+    return torch.stack([torch.as_tensor(targets[i]) for i in range(len(targets))]).numpy()
+
+
+def fastai_metric(spec: CompetitionSpec, dls):
+    """The competition's metric as a fastai metric, reported each epoch."""
+    from kagglekit import metrics
+
+    return metrics.fastai_metric(spec.metric.name, spec.task.value, vocab_of(dls))
+
+
+# Rough CPU cost of one image through resnet34 at 224 px, forward and backward, in seconds.
+_CPU_SECONDS_PER_IMAGE = 0.06
+
+
+def cpu_notice(items: int, epochs: int, size: int, arch: str) -> None:
+    """On the CPU, say how long training will roughly take and how to make it quick."""
+    if not describe_device().startswith("CPU"):
+        return
+    seconds = items * epochs * _CPU_SECONDS_PER_IMAGE * (size / 224) ** 2
+    logger.warning(
+        "notice: training on the CPU: roughly %s for %d images x %d epochs of %s at %d px; "
+        "for a quick run use -p arch=resnet18 -p size=64 -p epochs=1",
+        _duration(seconds),
+        items,
+        epochs,
+        arch,
+        size,
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} seconds"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"

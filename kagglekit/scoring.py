@@ -1,0 +1,56 @@
+"""The competition's metric on model outputs, and the score of a trivial baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kagglekit import metrics
+from kagglekit.spec import CompetitionSpec
+
+MULTILABEL_THRESHOLD = 0.5
+
+
+def score_outputs(
+    spec: CompetitionSpec,
+    outputs: np.ndarray,
+    targets: np.ndarray,
+    vocab: list[str],
+    threshold: float = MULTILABEL_THRESHOLD,
+) -> float:
+    """The spec's metric for model outputs (probabilities or values) against targets.
+
+    Single-label targets are vocab indices; multi-label targets are 0/1 rows in vocab
+    order; regression targets are values.
+    """
+    name = spec.metric.name
+    needs = metrics.METRICS[name].needs
+    if spec.task.is_regression:
+        return metrics.compute(name, np.asarray(targets), np.asarray(outputs))
+    if spec.task.is_multilabel:
+        predicted = outputs if needs == "probabilities" else (outputs >= threshold).astype(int)
+        return metrics.compute(name, np.asarray(targets).astype(int), predicted, classes=vocab)
+    truth = np.array(vocab, dtype=object)[np.asarray(targets).astype(int)]
+    if needs == "probabilities":
+        return metrics.compute(name, truth, outputs, classes=vocab)
+    predicted = np.array(vocab, dtype=object)[outputs.argmax(axis=1)]
+    return metrics.compute(name, truth, predicted, classes=vocab)
+
+
+def baseline_outputs(
+    spec: CompetitionSpec, train_targets: np.ndarray, count: int, vocab: list[str]
+) -> np.ndarray:
+    """What a model that ignores its input would output: the training prior, or the mean."""
+    train_targets = np.asarray(train_targets)
+    if spec.task.is_regression:
+        mean = train_targets.astype(float).mean(axis=0)
+        return np.tile(mean, (count, 1)) if mean.ndim else np.full(count, mean)
+    if spec.task.is_multilabel:
+        prior = train_targets.astype(float).mean(axis=0)
+    else:
+        prior = np.bincount(train_targets.astype(int), minlength=len(vocab)) / len(train_targets)
+    return np.tile(prior, (count, 1))
+
+
+def f_beta_of(spec: CompetitionSpec) -> float:
+    """The beta of the competition's F-score (2 for F2 metrics, else 1)."""
+    return 2.0 if "f2" in spec.metric.name.lower() else 1.0
