@@ -569,8 +569,8 @@ def _digit_pixels(m: _Maker, digit: int) -> list[int]:
 TITANIC_COLUMNS = ["PassengerId", "Survived", "Pclass", "Name", "Sex", "Age", "SibSp", "Parch",
                    "Ticket", "Fare", "Cabin", "Embarked"]
 _TITANIC_PEOPLE = [
-    ("Braund", "Mr.", "Owen Harris", "male"), ("Cumings", "Mrs.", "John Bradley (Florence "
-                                                "Briggs Thayer)", "female"),
+    ("Braund", "Mr.", "Owen Harris", "male"),
+    ("Cumings", "Mrs.", "John Bradley (Florence Briggs Thayer)", "female"),
     ("Heikkinen", "Miss.", "Laina", "female"), ("Allen", "Mr.", "William Henry", "male"),
     ("Moran", "Mr.", "James", "male"), ("Palsson", "Master.", "Gosta Leonard", "male"),
     ("Johnson", "Mrs.", 'Oscar W (Elisabeth Vilhelmina "Lisa" Berg)', "female"),
@@ -1046,7 +1046,7 @@ def _wav(m: _Maker, relative: str, frequency: float) -> None:
 def _build_whale(m: _Maker) -> None:
     images = [f"{h}.jpg" for h in m.hexes(10, 8)]
     whales = ["new_whale", "w_1287fbc", "w_98baff9", "new_whale", "w_1287fbc", "w_7554f44"]
-    for k, (image, whale) in enumerate(zip(images, whales)):
+    for k, image in enumerate(images[:6]):
         m.image(f"train/{image}", _colour(k % 3), (32, 16))
     for image in images[6:]:
         m.image(f"test/{image}", _colour(0), (32, 16))

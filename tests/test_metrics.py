@@ -47,7 +47,7 @@ def test_metric_table_is_consistent() -> None:
 
 
 def test_unknown_metric_names_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="unknown metric 'map5'.*accuracy"):
+    with pytest.raises(ValueError, match=r"unknown metric 'map5'.*accuracy"):
         compute("map5", [1], [1])
     with pytest.raises(ValueError, match="unknown metric"):
         metrics.needs_probabilities("top1_error")
