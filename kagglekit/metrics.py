@@ -578,7 +578,9 @@ def _predicted_labels(
                 f"y_pred has {array.shape[1]} probability columns but there are "
                 f"{len(names)} classes: pass classes in column order"
             )
-        return np.asarray(names, dtype=object)[_float_array(array, "y_pred").argmax(axis=1)]
+        best = _float_array(array, "y_pred").argmax(axis=1)
+        labels: np.ndarray = np.asarray(names, dtype=object)[best]
+        return labels
     flat = array.reshape(len(array)) if array.ndim == 2 else array
     if flat.dtype.kind == "f" and not np.isnan(flat).any() and (flat != np.round(flat)).any():
         names = _class_names(classes, truth)
@@ -676,7 +678,8 @@ def _row_normalised(probs: np.ndarray) -> np.ndarray:
     sums = probs.sum(axis=1, keepdims=True)
     if (sums <= 0).any():
         raise ValueError(f"row {int(np.flatnonzero(sums <= 0)[0])} of y_pred sums to 0")
-    return probs / sums
+    normalised: np.ndarray = probs / sums
+    return normalised
 
 
 def _positive_scores(y_pred: Any, n_rows: int) -> np.ndarray:
