@@ -1004,9 +1004,19 @@ JIGSAW_LABELS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identi
 
 def _build_jigsaw(m: _Maker) -> None:
     ids = m.hexes(10, 16)
-    texts = ['Thanks for the edit, looks fine.', 'you are an idiot',
-             '"Hello"\nI reverted your change, see the talk page.', 'Great article!!',
-             "Stop it or else\n\nyou'll regret it", 'Nice "quote" there, "friend".']
+    texts = [
+        "Thanks for the edit, looks fine. I have added the missing citation to the second "
+        "paragraph and fixed the date in the infobox.",
+        "you are an idiot and everyone on this talk page knows it, stop reverting my edits",
+        '"Hello"\nI reverted your change because the source you cited does not say that. '
+        "Please see the talk page before adding it again.",
+        "Great article!! The section on the early history is especially well written and "
+        "the photos are a nice touch.",
+        "Stop it or else\n\nyou'll regret it, I know where to find you and I will make sure "
+        "you never edit here again",
+        'Nice "quote" there, "friend". Maybe read the policy on original research before you '
+        "lecture other editors about it.",
+    ]
     flags = [[0] * 6, [1, 0, 1, 0, 1, 0], [0] * 6, [0] * 6, [1, 0, 0, 1, 0, 0], [1, 0, 0, 0, 1, 1]]
     m.csv("train.csv", ["id", "comment_text", *JIGSAW_LABELS],
           [[i, t, *f] for i, t, f in zip(ids, texts, flags)])
@@ -1300,14 +1310,16 @@ _FACTS: list[ReplicaFacts] = [
          "sample_submission.csv": ["image_id", "label"]},
         _expect(
             task="image_classification", id_column="image_id", target_columns=["label"],
-            submission_kind="label", metric="accuracy", layout="folder_per_class",
+            submission_kind="label", metric="accuracy", layout="csv_ids",
             labels_file="train.csv", train_id_column="image_id", label_columns=["label"],
             label_kind="name", train_folder="train_images",
             train_file_pattern="train_images/{label}/{image_id}",
             test_source="sample_submission", test_folders=["test_images"],
             test_file_patterns=["test_images/{image_id}"], classes=PADDY_LABELS, n_train=16,
             n_test=6),
-        "The sample's label column is empty (reads as NaN). variety and age are extra.",
+        "Layout csv_ids: each train.csv row names train_images/<label>/<image_id>, the class "
+        "folders repeating the label column. The sample's label column is empty (reads as "
+        "NaN). variety and age are extra columns; ids end in .jpg.",
         _build_paddy),
     ReplicaFacts(
         "dogs-vs-cats-redux-kernels-edition", "label in the file name, integer test ids",
