@@ -13,6 +13,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def kernel_of_this_environment() -> Iterator[str]:
         # The kernel talks to this process over loopback only; its start-up warning
         # about unencrypted TCP would only confuse the run's output.
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                "--IPKernelApp.log_level=ERROR"]
+                "--IPKernelApp.log_level=CRITICAL"]
         spec = {
             "argv": argv,
             "display_name": "Python 3 (kagglekit)",
@@ -126,6 +127,8 @@ def execute(
 
     code_cells = _code_cells_after_injection(notebook)
     total = len(code_cells)
+    # Notebooks saved by older tools lack cell ids; nbformat's warning about it is noise.
+    warnings.filterwarnings("ignore", module="nbformat")
     with open(log_path, "a", encoding="utf-8") as log_file:
         log_file.write(f"==== {notebook.name} ====\n")
         watcher = _NotebookWatcher(
@@ -146,7 +149,7 @@ def execute(
                 cwd=str(cwd),
             )
         except PapermillExecutionError as err:
-            failure = _failure(notebook.name, output, err)
+            failure = _failure(notebook, err)
             raise RunError(str(failure)) from err
         finally:
             papermill_logger.removeHandler(watcher)
@@ -168,17 +171,10 @@ def _code_cells_after_injection(notebook: Path) -> dict[int, tuple[int, str]]:
     return numbered
 
 
-def _failure(name: str, output: Path, err) -> CellFailure:
-    cells = json.loads(output.read_text(encoding="utf-8"))["cells"] if output.exists() else []
-    number = 0
-    for index, cell in enumerate(cells):
-        injected = "injected-parameters" in cell.get("metadata", {}).get("tags", [])
-        if cell.get("cell_type") == "code" and not injected:
-            number += 1
-        if index == err.cell_index:
-            break
-    line = _first_line(err.source)
-    return CellFailure(name, number or err.cell_index, line, f"{err.ename}: {err.evalue}")
+def _failure(notebook: Path, err) -> CellFailure:
+    code_cells = _code_cells_after_injection(notebook)
+    number, line = code_cells.get(err.cell_index, (err.cell_index, _first_line(err.source)))
+    return CellFailure(notebook.name, number, line, f"{err.ename}: {err.evalue}")
 
 
 def _check_recorded_exception(name: str, output: Path) -> None:

@@ -23,7 +23,7 @@ from kagglekit.errors import ParameterError
 PARAMS_FILE = "params.yaml"
 
 # Filled in by `kagglekit run` with absolute paths; never set by the user.
-RESERVED = frozenset({"project_dir", "run_dir"})
+RESERVED = frozenset({"project_dir", "run_dir", "model_path"})
 
 # Parameters that take a number or one word.
 WORD_OR_NUMBER = {"threshold": "auto"}

@@ -69,6 +69,8 @@ class LabelKind(StrEnum):
 class TestSource(StrEnum):
     """Where the test items come from."""
 
+    __test__ = False  # a name pytest would otherwise collect
+
     FOLDER = "folder"  # every image in a folder
     CSV = "csv"  # the rows of a test CSV
     SAMPLE_SUBMISSION = "sample_submission"  # the ids of the sample submission
@@ -136,6 +138,8 @@ class TrainItems(_Strict):
 
 class TestItems(_Strict):
     """Where the items to predict come from."""
+
+    __test__ = False  # a name pytest would otherwise collect
 
     source: TestSource
     file: str | None = None

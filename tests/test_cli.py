@@ -1,0 +1,65 @@
+"""The command line: fast help, and parameter errors as one line before any other output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import kagglekit
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from kagglekit.cli import app; "
+        "import typer.main as m; m.get_command(app); "
+        "heavy = [n for n in ('torch', 'fastai', 'pandas', 'kaggle', 'papermill', 'sklearn') "
+        "if n in sys.modules]; print(','.join(heavy))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == ""
+
+
+def test_help_lists_the_commands():
+    result = kagglekit("--help")
+
+    assert result.code == 0
+    for command in ("new", "run", "submit", "inspect", "runs"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("epochs=oops", "error: parameter 'epochs' expects an integer, got 'oops'"),
+        ("nosuchparam=1", "error: unknown parameter 'nosuchparam': no notebook of this run"),
+        ("lr", "error: -p 'lr' must look like key=value"),
+    ],
+)
+def test_a_bad_parameter_is_one_line_and_nothing_else(demo_project: Path, option, message):
+    result = kagglekit("run", "-p", option, cwd=demo_project)
+
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(message)
+    assert not (demo_project / "runs").exists() or not any((demo_project / "runs").iterdir())
+
+
+def test_run_outside_a_project_says_what_to_do(tmp_path: Path):
+    result = kagglekit("run", cwd=tmp_path)
+
+    assert result.code != 0
+    assert "is not a kagglekit project" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_submit_before_any_run_says_what_to_do(demo_project: Path):
+    result = kagglekit("submit", cwd=demo_project)
+
+    assert result.code != 0
+    assert "no successful run with test predictions yet" in result.stderr
+    assert "Traceback" not in result.stderr
