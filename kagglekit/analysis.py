@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kagglekit.items import FILE, LABEL
+from kagglekit.learner import vocab_of
 from kagglekit.spec import CompetitionSpec
 
 ANNOTATE_UP_TO = 20  # classes up to which confusion cells show their counts
@@ -107,12 +108,37 @@ def plot_top_losses(
 
 
 def _describe(prob: np.ndarray, target, vocab: list[str]) -> str:
+    if not vocab:
+        return f"{_values(prob)} / {_values(target)}"
     if np.ndim(target):
         actual = " ".join(v for v, t in zip(vocab, target) if t)
         guessed = " ".join(v for v, p in zip(vocab, prob) if p >= 0.5)
         return f"{guessed or '-'} / {actual or '-'}"
     top = int(prob.argmax())
     return f"{vocab[top]} / {vocab[int(target)]} / {prob[top]:.2f}"
+
+
+def _values(values) -> str:
+    return " ".join(f"{v:.3g}" for v in np.atleast_1d(values))
+
+
+def plot_predicted_vs_actual(outputs: np.ndarray, targets: np.ndarray):
+    """Predicted against actual values, one panel per target, with the diagonal."""
+    import matplotlib.pyplot as plt
+
+    outputs = outputs.reshape(len(outputs), -1)
+    targets = targets.reshape(len(targets), -1)
+    count = outputs.shape[1]
+    figure, axes = plt.subplots(1, count, figsize=(5 * count, 5), squeeze=False)
+    for column, panel in enumerate(axes.flat):
+        panel.scatter(targets[:, column], outputs[:, column], s=8, alpha=0.5)
+        low = min(targets[:, column].min(), outputs[:, column].min())
+        high = max(targets[:, column].max(), outputs[:, column].max())
+        panel.plot([low, high], [low, high], linestyle="--", color="grey")
+        panel.set_xlabel("actual")
+        panel.set_ylabel("predicted")
+    figure.suptitle("predicted against actual (validation)")
+    return figure
 
 
 def per_class_report(
@@ -147,33 +173,51 @@ def per_class_report(
     return report.sort_values("f1")
 
 
-def mislabel_candidates(learn, items: pd.DataFrame, splits, limit: int = 200) -> pd.DataFrame:
-    """Labelled items predicted wrongly with high confidence, highest loss first."""
-    dl = learn.dls.test_dl(items, with_labels=True)
+def mislabel_candidates(learn, items: pd.DataFrame, splits, frame: pd.DataFrame | None = None,
+                        limit: int = 200) -> pd.DataFrame:
+    """Labelled items predicted wrongly with high confidence, highest loss first.
+
+    Every item is scored with validation transforms (no augmentation). ``frame`` is
+    the table the learner reads, when it differs from ``items`` (tabular learners).
+    For regression the items furthest from their value come first.
+    """
+    dl = learn.dls.test_dl(items if frame is None else frame, with_labels=True)
     probs, targets, losses = learn.get_preds(dl=dl, with_loss=True)
     probs, targets, losses = probs.numpy(), targets.numpy(), losses.numpy()
-    vocab = [str(v) for v in learn.dls.vocab]
+    vocab = vocab_of(learn.dls)
     split_of = np.full(len(items), "train", dtype=object)
     split_of[list(splits[1])] = "valid"
-    if targets.ndim > 1:
+    if not vocab:
+        wrong = np.ones(len(items), dtype=bool)
+        predicted = [_values(row) for row in probs]
+        confidence = np.full(len(items), np.nan)
+    elif targets.ndim > 1 and targets.shape[1] == len(vocab) and len(vocab) > 1:
         wrong = ((probs >= 0.5) != targets.astype(bool)).any(1)
         predicted = [" ".join(v for v, p in zip(vocab, row) if p >= 0.5) for row in probs]
         confidence = np.abs(probs - 0.5).max(1) * 2
     else:
+        targets = targets.reshape(-1)
         wrong = probs.argmax(1) != targets
         predicted = [vocab[i] for i in probs.argmax(1)]
         confidence = probs.max(1)
+    source = items[FILE].tolist() if FILE in items.columns else list(range(len(items)))
     table = pd.DataFrame(
         {
-            "file": items[FILE].tolist(),
-            "label": items[LABEL].map(lambda v: " ".join(v) if isinstance(v, list) else v),
+            "file" if FILE in items.columns else "row": source,
+            "label": items[LABEL].map(_label_text).tolist(),
             "predicted": predicted,
             "confidence": confidence,
-            "loss": losses,
+            "loss": losses.reshape(len(items), -1).mean(1),
             "split": split_of,
         }
     )
     return table[wrong].sort_values("loss", ascending=False).head(limit).reset_index(drop=True)
+
+
+def _label_text(label) -> str:
+    if isinstance(label, list):
+        return " ".join(str(value) for value in label)
+    return str(label)
 
 
 def plot_reliability(probs: np.ndarray, targets: np.ndarray, multilabel: bool, bins: int = 10):
@@ -203,7 +247,10 @@ def plot_reliability(probs: np.ndarray, targets: np.ndarray, multilabel: bool, b
 
 def summary_of_errors(probs: np.ndarray, targets: np.ndarray, spec: CompetitionSpec) -> dict:
     """A few numbers for ``metrics.json``: error rate and calibration gap."""
-    if spec.task.is_multilabel:
+    if spec.task.is_regression:
+        errors = regression_errors(probs, targets)
+        return {"valid_mean_absolute_error": float(np.abs(errors).mean())}
+    if spec.multilabel:
         predicted = probs >= 0.5
         errors = float((predicted != targets.astype(bool)).any(1).mean())
         return {"valid_items_with_a_wrong_label": errors}
@@ -213,6 +260,11 @@ def summary_of_errors(probs: np.ndarray, targets: np.ndarray, spec: CompetitionS
         "valid_error_rate": float(1 - correct.mean()),
         "mean_confidence_minus_accuracy": float(confidence.mean() - correct.mean()),
     }
+
+
+def regression_errors(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Errors of regression outputs, with both sides shaped as rows of targets."""
+    return outputs.reshape(len(outputs), -1) - targets.reshape(len(targets), -1)
 
 
 def plot_coverage_accuracy(curve: pd.DataFrame, chosen):

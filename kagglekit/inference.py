@@ -27,12 +27,34 @@ def predict_items(learn, items, tta: bool = False, batch_size: int | None = None
     if isinstance(items, (str, bytes)) or not hasattr(items, "__len__"):
         raise UsageError("predict_items expects a list of items; for one item use learn.predict")
     kwargs = {"bs": batch_size} if batch_size else {}
+    if isinstance(items, pd.DataFrame):
+        items = fill_unseen_missing(learn, items)
     dl = learn.dls.test_dl(items, **kwargs)
     if tta:
         preds, _ = learn.tta(dl=dl)
     else:
         preds, _ = learn.get_preds(dl=dl)
     return preds.float().cpu().numpy()
+
+
+def fill_unseen_missing(learn, table: pd.DataFrame) -> pd.DataFrame:
+    """Fill gaps in numeric columns that had none in training, with the training mean.
+
+    fastai fills missing values only in the columns where training had some; a gap
+    elsewhere (Titanic's test set lacks one fare) would stop prediction.
+    """
+    procs = getattr(learn.dls, "procs", [])
+    filled = {name for proc in procs for name in getattr(proc, "na_dict", {})}
+    means = next((proc.means for proc in procs if hasattr(proc, "means")), {})
+    gaps = {
+        column: float(means[column])
+        for column in means
+        if column in table.columns and column not in filled and table[column].isna().any()
+    }
+    if not gaps:
+        return table
+    logger.info("filled missing values in %s with training means", ", ".join(gaps))
+    return table.fillna(gaps)
 
 
 def check_probabilities(probabilities: np.ndarray, single_label: bool) -> None:

@@ -55,12 +55,15 @@ def split_items(
     return sorted(train.tolist()), sorted(valid.tolist())
 
 
-def target_block(spec: CompetitionSpec, vocab: list[str]):
-    """The fastai block for the labels of the spec's task."""
+def target_block(spec: CompetitionSpec, vocab: list[str], encoded: bool = False):
+    """The fastai block for the labels of the spec's task.
+
+    ``encoded``: multi-label targets arrive as one 0/1 column per label (tables).
+    """
     if spec.task.is_regression:
         return RegressionBlock(n_out=len(spec.train.label_columns) or 1)
-    if spec.task.is_multilabel:
-        return MultiCategoryBlock(vocab=vocab)
+    if spec.multilabel or encoded:
+        return MultiCategoryBlock(encoded=encoded, vocab=vocab)
     return CategoryBlock(vocab=vocab)
 
 
@@ -95,10 +98,19 @@ def image_dataloaders(
     )
     return block.dataloaders(
         items.reset_index(drop=True),
-        bs=batch_size,
+        bs=fitting_batch_size(batch_size, len(splits[0])),
         num_workers=safe_num_workers(num_workers),
         seed=seed,
     )
+
+
+def fitting_batch_size(requested: int, train_items: int) -> int:
+    """The batch size, made small enough that training gets at least two full batches."""
+    fitting = max(1, min(requested, train_items // 2))
+    if fitting < requested:
+        logger.info("batch_size %d is more than half the %d training items: using %d",
+                    requested, train_items, fitting)
+    return fitting
 
 
 def make_vision_learner(dls, arch: str, pretrained: bool, metrics=None, **kwargs):
@@ -184,7 +196,9 @@ def fastai_metric(spec: CompetitionSpec, dls):
     """The competition's metric as a fastai metric, reported each epoch."""
     from kagglekit import metrics
 
-    return metrics.fastai_metric(spec.metric.name, spec.task.value, vocab_of(dls))
+    # Metrics tell multi-label outputs (sigmoid per label) by the image task's name.
+    task = "image_multilabel" if spec.multilabel else spec.task.value
+    return metrics.fastai_metric(spec.metric.name, task, vocab_of(dls))
 
 
 # Rough CPU cost of one image through resnet34 at 224 px, forward and backward, in seconds.
@@ -213,3 +227,64 @@ def _duration(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} minutes"
     return f"{seconds / 3600:.1f} hours"
+
+
+def tabular_dataloaders(
+    spec: CompetitionSpec,
+    items: pd.DataFrame,
+    splits: tuple[list[int], list[int]],
+    batch_size: int,
+    num_workers: int = 0,
+    seed: int = 42,
+):
+    """Tabular dataloaders: categories embedded, missing values filled, numbers normalised."""
+    from fastai.tabular.core import Categorify, FillMissing, Normalize
+    from fastai.tabular.data import TabularDataLoaders
+
+    train = spec.train
+    frame, y_names = tabular_frame(spec, items)
+    return TabularDataLoaders.from_df(
+        frame,
+        procs=[Categorify, FillMissing, Normalize],
+        cat_names=list(train.category_columns),
+        cont_names=list(train.continuous_columns),
+        y_names=y_names,
+        y_block=target_block(spec, training_vocab(spec, items), encoded=len(y_names) > 1),
+        valid_idx=list(splits[1]),
+        bs=fitting_batch_size(batch_size, len(splits[0])),
+        num_workers=safe_num_workers(num_workers),
+        seed=seed,
+    )
+
+
+def tabular_frame(spec: CompetitionSpec, items: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """Items as fastai's tables want them, and the target column names.
+
+    Several regression targets, or several labels per row, become one column each.
+    """
+    frame = items.drop(columns=[GROUP]).reset_index(drop=True)
+    if spec.task.is_regression and len(spec.train.label_columns) > 1:
+        names = list(spec.train.label_columns)
+        values = pd.DataFrame(frame[LABEL].tolist(), columns=names)
+        return pd.concat([frame.drop(columns=[LABEL]), values], axis=1), names
+    if spec.multilabel:
+        vocab = training_vocab(spec, items)
+        ones = {name: frame[LABEL].map(lambda labels, n=name: float(n in labels)) for name in vocab}
+        return pd.concat([frame.drop(columns=[LABEL]), pd.DataFrame(ones)], axis=1), vocab
+    return frame, [LABEL]
+
+
+def make_tabular_learner(dls, spec: CompetitionSpec, layers: list[int], metrics=None):
+    """fastai's ``tabular_learner`` with epoch lines when run by ``kagglekit run``."""
+    from fastai.tabular.learner import tabular_learner
+
+    cbs = [EpochLines()] if os.environ.get(EPOCH_LINES_VARIABLE) else []
+    return tabular_learner(dls, layers=layers, metrics=metrics, cbs=cbs)
+
+
+def log1p_labels(items: pd.DataFrame) -> pd.DataFrame:
+    """Items with regression labels replaced by log(1 + label)."""
+    logged = items.copy()
+    logged[LABEL] = items[LABEL].map(lambda value: np.log1p(np.asarray(value, dtype=float)))
+    logged[LABEL] = logged[LABEL].map(lambda v: v.tolist() if np.ndim(v) else float(v))
+    return logged

@@ -25,11 +25,11 @@ def score_outputs(
     name = spec.metric.name
     needs = metrics.METRICS[name].needs
     if spec.task.is_regression:
-        return metrics.compute(name, np.asarray(targets), np.asarray(outputs))
-    if spec.task.is_multilabel:
+        return metrics.compute(name, _squeezed(targets), _squeezed(outputs))
+    if spec.multilabel:
         predicted = outputs if needs == "probabilities" else (outputs >= threshold).astype(int)
         return metrics.compute(name, np.asarray(targets).astype(int), predicted, classes=vocab)
-    truth = np.array(vocab, dtype=object)[np.asarray(targets).astype(int)]
+    truth = np.array(vocab, dtype=object)[np.asarray(targets).reshape(-1).astype(int)]
     if needs == "probabilities":
         return metrics.compute(name, truth, outputs, classes=vocab)
     predicted = np.array(vocab, dtype=object)[outputs.argmax(axis=1)]
@@ -44,11 +44,18 @@ def baseline_outputs(
     if spec.task.is_regression:
         mean = train_targets.astype(float).mean(axis=0)
         return np.tile(mean, (count, 1)) if mean.ndim else np.full(count, mean)
-    if spec.task.is_multilabel:
+    if spec.multilabel:
         prior = train_targets.astype(float).mean(axis=0)
     else:
-        prior = np.bincount(train_targets.astype(int), minlength=len(vocab)) / len(train_targets)
+        codes = train_targets.reshape(-1).astype(int)
+        prior = np.bincount(codes, minlength=len(vocab)) / len(codes)
     return np.tile(prior, (count, 1))
+
+
+def _squeezed(values) -> np.ndarray:
+    """Values as a 1-D array when there is one target, else as rows of targets."""
+    array = np.asarray(values, dtype=float)
+    return array.reshape(len(array), -1).squeeze(axis=1) if array.ndim > 1 and array.shape[1] == 1 else array
 
 
 def f_beta_of(spec: CompetitionSpec) -> float:

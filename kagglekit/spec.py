@@ -107,6 +107,7 @@ class TrainItems(_Strict):
     labels_file: str | None = None
     id_column: str | None = None
     file_pattern: str | None = None
+    extra_file_patterns: list[str] = []  # where a row's file is when not at file_pattern
     folder: str | None = None
     label_columns: list[str] = []
     label_kind: LabelKind
@@ -130,7 +131,7 @@ class TrainItems(_Strict):
         for field in needed:
             if getattr(self, field) in (None, ""):
                 raise ValueError(f"{field} is required when layout is {self.layout.value}")
-        _check_pattern(self.file_pattern)
+        _check_patterns(self.file_pattern, self.extra_file_patterns)
         for field in ("label_pattern", "group_pattern"):
             _check_regex(field, getattr(self, field))
         return self
@@ -146,6 +147,7 @@ class TestItems(_Strict):
     id_column: str
     id_from_row: int | None = None
     file_pattern: str | None = None
+    extra_file_patterns: list[str] = []  # where a row's file is when not at file_pattern
     folder: str | None = None
 
     @model_validator(mode="after")
@@ -154,7 +156,7 @@ class TestItems(_Strict):
             raise ValueError("folder is required when source is folder")
         if self.source is TestSource.CSV and not self.file:
             raise ValueError("file is required when source is csv")
-        _check_pattern(self.file_pattern)
+        _check_patterns(self.file_pattern, self.extra_file_patterns)
         return self
 
 
@@ -202,6 +204,17 @@ class CompetitionSpec(_Strict):
         if self.positive_class is not None and self.positive_class not in self.classes:
             raise ValueError(f"positive_class {self.positive_class!r} is not one of classes")
         return self
+
+    @property
+    def multilabel(self) -> bool:
+        """Whether an item may carry several labels (tags or indicator columns)."""
+        kind = self.train.label_kind
+        return self.task.is_multilabel or kind in (LabelKind.TAGS, LabelKind.INDICATORS)
+
+    @property
+    def single_label(self) -> bool:
+        """Whether each item has exactly one class (validation splits are stratified then)."""
+        return not self.task.is_regression and not self.multilabel
 
     def data_path(self, project_dir: Path) -> Path:
         """The competition's data folder, absolute."""
@@ -280,6 +293,13 @@ def _check_pattern(pattern: str | None) -> None:
         raise ValueError(f"file_pattern {pattern!r} is not a valid pattern: {err}") from err
     if not fields:
         raise ValueError(f"file_pattern {pattern!r} needs a column in braces, e.g. {{id}}")
+
+
+def _check_patterns(pattern: str | None, extra: list[str]) -> None:
+    if extra and not pattern:
+        raise ValueError("extra_file_patterns needs a file_pattern to come after")
+    for each in (pattern, *extra):
+        _check_pattern(each)
 
 
 def _check_regex(field: str, pattern: str | None) -> None:

@@ -100,7 +100,7 @@ def _chosen_labels(
 
 
 def _one_hot(aligned, spec: CompetitionSpec, thresholds) -> pd.DataFrame:
-    if spec.task.is_multilabel or thresholds:
+    if spec.multilabel or thresholds:
         columns, chosen = _chosen_labels(aligned, spec, thresholds)
     else:
         columns = [name for name in spec.classes if name in aligned.columns]

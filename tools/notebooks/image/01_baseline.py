@@ -43,7 +43,7 @@ print("device:", kk.describe_device())
 
 # %%
 items = project.training_items()
-splits = kk.split_items(items, valid_pct, seed, stratify=not spec.task.is_multilabel)
+splits = kk.split_items(items, valid_pct, seed, stratify=spec.single_label)
 items, splits = kk.check_training_data(items, splits, spec)
 kk.class_counts_by_split(items, splits)
 

@@ -28,7 +28,7 @@ learn = load_learner(model_path or project.model_path)
 
 # The same validation split as the baseline: same items, same seed, same share.
 items = project.training_items()
-splits = kk.split_items(items, valid_pct, seed, stratify=not spec.task.is_multilabel)
+splits = kk.split_items(items, valid_pct, seed, stratify=spec.single_label)
 items, splits = kk.check_training_data(items, splits, spec)
 learn.dls = kk.image_dataloaders(spec, items, splits, size, batch_size, num_workers, seed=seed)
 vocab = kk.vocab_of(learn.dls)
@@ -39,10 +39,14 @@ probs, targets, losses = learn.get_preds(with_loss=True)
 #
 # Rows are the true classes, columns the predicted ones. With many classes the cell
 # numbers are left out and the table of most-confused pairs below says the same.
-# Multi-label models get one row of counts per label instead.
+# Multi-label models get one row of counts per label instead, and regression models a
+# plot of predicted against actual values.
 
 # %%
-if spec.task.is_multilabel:
+if spec.task.is_regression:
+    kk.plot_predicted_vs_actual(probs.numpy(), targets.numpy())
+    project.save_figure("predicted_vs_actual.png")
+elif spec.multilabel:
     table = kk.per_label_counts(probs.numpy(), targets.numpy(), vocab)
     table.to_csv(project.output("per_label_counts.csv"))
     display(table)
@@ -71,16 +75,17 @@ project.save_figure("top_losses.png")
 # and the same for a model that always answers with the most common class.
 
 # %%
-report = kk.per_class_report(probs.numpy(), targets.numpy(), vocab, spec.task.is_multilabel)
-report.to_csv(project.output("per_class.csv"))
-display(report)
+if not spec.task.is_regression:
+    report = kk.per_class_report(probs.numpy(), targets.numpy(), vocab, spec.multilabel)
+    report.to_csv(project.output("per_class.csv"))
+    display(report)
 
 # %% [markdown]
 # ## Likely mislabelled items
 #
 # Every labelled item scored without augmentation; those predicted wrongly with high
-# confidence come first. Review the files in this table, fix labels you disagree with,
-# and train again.
+# confidence (or, for regression, furthest off) come first. Review the files in this
+# table, fix labels you disagree with, and train again.
 
 # %%
 candidates = kk.mislabel_candidates(learn, items, splits)
@@ -94,6 +99,7 @@ display(candidates.head(10))
 # mean overconfidence: the `threshold` of the inference notebook depends on this.
 
 # %%
-kk.plot_reliability(probs.numpy(), targets.numpy(), spec.task.is_multilabel)
-project.save_figure("reliability.png")
+if not spec.task.is_regression:
+    kk.plot_reliability(probs.numpy(), targets.numpy(), spec.multilabel)
+    project.save_figure("reliability.png")
 project.save_metrics(**kk.summary_of_errors(probs.numpy(), targets.numpy(), spec))

@@ -37,7 +37,8 @@ print("device:", kk.describe_device())
 # %%
 test = project.test_items()
 probs = kk.predict_items(learn, test["file"].tolist(), tta=tta, batch_size=batch_size)
-kk.check_probabilities(probs, single_label=not spec.task.is_multilabel)
+if not spec.task.is_regression:
+    kk.check_probabilities(probs, single_label=spec.single_label)
 project.save_probabilities(test["id"], probs, vocab)
 print(f"predicted {len(test)} test images")
 
@@ -45,21 +46,22 @@ print(f"predicted {len(test)} test images")
 # ## The confidence threshold, chosen on validation
 #
 # For each possible threshold: the share of validation predictions kept (coverage) and
-# their accuracy. A higher threshold keeps fewer, better predictions.
+# their accuracy. A higher threshold keeps fewer, better predictions. Multi-label models
+# get one threshold per label instead, each the best for the competition's F-score.
 
 # %%
 items = project.training_items()
-splits = kk.split_items(items, valid_pct, seed, stratify=not spec.task.is_multilabel)
+splits = kk.split_items(items, valid_pct, seed, stratify=spec.single_label)
 items, splits = kk.check_training_data(items, splits, spec)
 dls = kk.image_dataloaders(spec, items, splits, size, batch_size, num_workers, seed=seed)
 valid_probs, valid_targets = learn.get_preds(dl=dls.valid)
 valid_probs, valid_targets = valid_probs.numpy(), valid_targets.numpy()
 
-if spec.task.is_multilabel:
+if spec.multilabel:
     chosen = kk.tune_label_thresholds(valid_probs, valid_targets, vocab, kk.f_beta_of(spec))
     project.save_thresholds(chosen)
     display(chosen)
-else:
+elif spec.single_label:
     confidences = valid_probs.max(1)
     correct = valid_probs.argmax(1) == valid_targets
     chosen = kk.choose_threshold(confidences, correct, threshold, target_accuracy)
@@ -78,7 +80,7 @@ else:
 # unless `unknown` is one of the competition's classes.
 
 # %%
-if not spec.task.is_multilabel:
+if spec.single_label:
     predictions = kk.label_predictions(test["id"], probs, vocab, chosen.value)
     predictions.to_csv(project.output("test_predictions.csv"), index=False)
     print(f"{predictions['unknown'].mean():.1%} of test images are unknown")
