@@ -19,14 +19,19 @@ logger = logging.getLogger(__name__)
 UNKNOWN = "unknown"
 
 
-def predict_items(learn, items, tta: bool = False, batch_size: int | None = None) -> np.ndarray:
+def predict_items(
+    learn, items, tta: bool = False, batch_size: int | None = None, num_workers: int | None = None
+) -> np.ndarray:
     """Probabilities (or regressed values) for many items in batched passes.
 
     ``items`` is a list of image files or, for tabular learners, a DataFrame.
+    ``batch_size`` and ``num_workers`` default to the learner's validation loader's.
     """
     if isinstance(items, (str, bytes)) or not hasattr(items, "__len__"):
         raise UsageError("predict_items expects a list of items; for one item use learn.predict")
-    kwargs = {"bs": batch_size} if batch_size else {}
+    kwargs: dict = {"bs": batch_size} if batch_size else {}
+    if num_workers is not None:
+        kwargs["num_workers"] = num_workers
     if isinstance(items, pd.DataFrame):
         items = fill_unseen_missing(learn, items)
     dl = learn.dls.test_dl(items, **kwargs)
