@@ -9,7 +9,10 @@ through here, so a layout is interpreted in one place only.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import string
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +47,9 @@ def training_items(spec: CompetitionSpec, data_path: Path, cache_dir: Path) -> p
     table = read_csv_as_text(data_path / (train.labels_file or ""))
     items = pd.DataFrame(index=table.index)
     if train.layout is ItemLayout.CSV_IDS:
-        items[FILE] = file_paths(table, data_path, train.file_pattern or "")
+        items[FILE] = file_paths(
+            table, data_path, train.file_pattern or "", train.extra_file_patterns
+        )
     elif train.layout is ItemLayout.PIXEL_COLUMNS:
         pixels = [c for c in table.columns if c not in train.label_columns]
         items[FILE] = pixel_images(table, pixels, train.image_shape or [], cache_dir / "train")
@@ -83,20 +88,57 @@ def test_items(spec: CompetitionSpec, data_path: Path, cache_dir: Path) -> pd.Da
         features = _typed_features(table, train.category_columns, train.continuous_columns)
         items = pd.concat([items, features[train.category_columns + train.continuous_columns]], axis=1)
     else:
-        items[FILE] = file_paths(table, data_path, test.file_pattern or "")
+        items[FILE] = file_paths(
+            table, data_path, test.file_pattern or "", test.extra_file_patterns
+        )
     return items
 
 
-def file_paths(table: pd.DataFrame, data_path: Path, pattern: str) -> list[str]:
-    """Each row's file: ``pattern`` filled in with the row's columns."""
+def file_paths(
+    table: pd.DataFrame, data_path: Path, pattern: str, extra: Sequence[str] = ()
+) -> list[str]:
+    """Each row's file: ``pattern`` filled in with the row's columns.
+
+    With ``extra`` patterns, a row whose file is not at ``pattern`` takes the first of
+    them where its file exists (test images spread over two folders, say).
+    """
     root = str(Path(data_path))
+    chosen = _filled(table, pattern)
+    if extra:
+        exists = chosen.map(lambda relative: os.path.exists(f"{root}/{relative}"))
+        for other in extra:
+            missing = ~exists
+            if not missing.any():
+                break
+            candidates = _filled(table[missing], other)
+            found = candidates.map(lambda relative: os.path.exists(f"{root}/{relative}"))
+            chosen[found.index[found]] = candidates[found]
+            exists[found.index[found]] = True
+    return (root + "/" + chosen).tolist()
+
+
+def _filled(table: pd.DataFrame, pattern: str) -> pd.Series:
+    """``pattern`` filled in with each row's columns, as paths relative to the data folder."""
     try:
-        return [f"{root}/{pattern.format_map(row)}" for row in table.to_dict("records")]
-    except KeyError as err:
-        raise DataError(
-            f"file_pattern {pattern!r} names column {err} that the table does not have; "
-            "fix it in competition.yaml"
-        ) from err
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as err:
+        raise DataError(f"file_pattern {pattern!r} is not a valid pattern: {err}") from err
+    filled = pd.Series("", index=table.index, dtype=object)
+    for literal, column, spec, conversion in parts:
+        filled = filled + literal
+        if column is None:
+            continue
+        if column not in table.columns:
+            raise DataError(
+                f"file_pattern {pattern!r} names column '{column}' that the table does not "
+                "have; fix it in competition.yaml"
+            )
+        values = table[column].astype(str)
+        if spec or conversion:
+            template = "{0" + (f"!{conversion}" if conversion else "") + f":{spec}" + "}"
+            values = values.map(template.format)
+        filled = filled + values
+    return filled
 
 
 def labels_of(table: pd.DataFrame, spec: CompetitionSpec) -> pd.Series:

@@ -2,15 +2,22 @@
 
 Detection asks many questions of the file tree (which folders hold images, which
 names they have, which CSV files exist); the index answers all of them from a single
-``os.scandir`` walk, so detection costs little more than listing the tree once.
+``os.scandir`` walk, so detection costs little more than listing the tree once. The
+walk does as little per file as it can: a folder's names are split by extension in
+bulk, and the sets used for look-ups are built only for the folders that are asked.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kagglekit.errors import DataError
+
+logger = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"})
 TABLE_EXTENSIONS = frozenset({".csv"})
@@ -19,7 +26,7 @@ TABLE_EXTENSIONS = frozenset({".csv"})
 _SKIPPED_FOLDERS = frozenset({"__MACOSX", ".ipynb_checkpoints", ".git", "__pycache__"})
 
 
-@dataclass
+@dataclass(eq=False)
 class Folder:
     """The files of one folder, by kind, with names relative to the folder."""
 
@@ -28,10 +35,29 @@ class Folder:
     tables: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
     subfolders: list[str] = field(default_factory=list)
+    # Extensions as written (".JPG" stays upper-case), with how many files carry each.
+    extensions: Counter[str] = field(default_factory=Counter)
+    _image_set: frozenset[str] | None = field(default=None, repr=False)
 
     def child(self, name: str) -> str:
         """The index-relative path of an entry of this folder."""
         return f"{self.path}/{name}" if self.path else name
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def image_set(self) -> frozenset[str]:
+        """The image names of this folder as a set, built on first use."""
+        if self._image_set is None:
+            self._image_set = frozenset(self.images)
+        return self._image_set
+
+    @property
+    def image_extensions(self) -> list[str]:
+        """The extensions of this folder's images as written, most common first."""
+        return [ext for ext, _ in self.extensions.most_common() if ext.lower() in IMAGE_EXTENSIONS]
 
 
 @dataclass
@@ -40,7 +66,7 @@ class FileIndex:
 
     root: Path
     folders: dict[str, Folder]
-    extensions: Counter[str]
+    extensions: Counter[str]  # lower-cased extension -> files
 
     @property
     def tables(self) -> list[str]:
@@ -57,11 +83,16 @@ class FileIndex:
     def image_count(self) -> int:
         return sum(len(folder.images) for folder in self.folders.values())
 
+    def subfolders_of(self, folder: Folder) -> list[Folder]:
+        """The folders directly inside ``folder``."""
+        return [self.folders[folder.child(name)] for name in folder.subfolders]
+
     def files_with(self, extensions: frozenset[str] | set[str]) -> list[str]:
         """Paths of the non-image, non-table files whose extension is in ``extensions``."""
         return [
             folder.child(name)
             for folder in self.folders.values()
+            if any(ext.lower() in extensions for ext in folder.extensions)
             for name in folder.others
             if _extension(name) in extensions
         ]
@@ -70,6 +101,8 @@ class FileIndex:
 def scan(root: Path) -> FileIndex:
     """Walk ``root`` once and index its folders and files."""
     root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"{root} is not a folder of competition files; check the path")
     folders: dict[str, Folder] = {}
     extensions: Counter[str] = Counter()
     pending = [""]
@@ -77,31 +110,64 @@ def scan(root: Path) -> FileIndex:
         relative = pending.pop()
         folder = Folder(relative)
         folders[relative] = folder
-        with os.scandir(root / relative if relative else root) as entries:
-            for entry in entries:
-                _add_entry(folder, entry, extensions, pending)
+        try:
+            names = _list_folder(root / relative if relative else root, folder)
+        except OSError as err:
+            if not relative:
+                raise DataError(
+                    f"cannot read {root}: {err.strerror}; check its permissions"
+                ) from err
+            logger.warning("skipping %s: %s", relative, err.strerror)
+            continue
+        pending.extend(folder.child(name) for name in folder.subfolders)
+        _sort_files(folder, names)
+        for ext, count in folder.extensions.items():
+            extensions[ext.lower()] += count
     return FileIndex(root, folders, extensions)
 
 
-def _add_entry(
-    folder: Folder, entry: os.DirEntry[str], extensions: Counter[str], pending: list[str]
-) -> None:
-    name = entry.name
-    if name.startswith(".") or name in _SKIPPED_FOLDERS:
+def _list_folder(path: Path, folder: Folder) -> list[str]:
+    """The file names of one folder; its sub-folders go to ``folder.subfolders``."""
+    names = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            name = entry.name
+            if name[0] == "." or name in _SKIPPED_FOLDERS:
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                folder.subfolders.append(name)
+            else:
+                names.append(name)
+    return names
+
+
+def _sort_files(folder: Folder, names: list[str]) -> None:
+    """Split a folder's file names into images, tables and others, in bulk."""
+    written = [name[dot:] if (dot := name.rfind(".")) > 0 else "" for name in names]
+    folder.extensions = Counter(written)
+    kinds = {ext: _kind(ext) for ext in folder.extensions}
+    if len(set(kinds.values())) <= 1:
+        # The usual case: every file of the folder is of one kind (all images, say).
+        kind = next(iter(kinds.values()), "others")
+        getattr(folder, kind).extend(names)
         return
-    if entry.is_dir():
-        folder.subfolders.append(name)
-        pending.append(folder.child(name))
-        return
-    extension = _extension(name)
-    extensions[extension] += 1
-    if extension in IMAGE_EXTENSIONS:
-        folder.images.append(name)
-    elif extension in TABLE_EXTENSIONS:
-        folder.tables.append(name)
-    else:
-        folder.others.append(name)
+    for name, ext in zip(names, written):
+        getattr(folder, kinds[ext]).append(name)
+
+
+def _kind(extension: str) -> str:
+    lowered = extension.lower()
+    if lowered in IMAGE_EXTENSIONS:
+        return "images"
+    if lowered in TABLE_EXTENSIONS:
+        return "tables"
+    return "others"
 
 
 def _extension(name: str) -> str:
-    return os.path.splitext(name)[1].lower()
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""

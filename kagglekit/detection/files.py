@@ -1,16 +1,47 @@
-"""Which table column names which image files, and by what rule."""
+"""Which table column names which image files, and by what rule.
+
+A rule is a *place*: a folder and an extension appended to each value
+(``train/{id}.png``), or a parent folder with one folder per class named by another
+column (``train_images/{label}/{image_id}``). A column may need several places when
+its files are spread over folders (planet's ``test-jpg/`` and ``test-jpg-additional/``).
+Places are proposed from a spread sample of values and then checked on every value
+with set look-ups, so the counts are exact and cheap on tables of any size.
+"""
 
 from __future__ import annotations
 
 import posixpath
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from kagglekit.detection.tables import Table
+import numpy as np
+import pandas as pd
+
+from kagglekit.detection.tables import spread
 from kagglekit.scan import FileIndex
 
-SAMPLE_SIZE = 300  # rows checked per column: enough evidence, cheap on huge tables
-MIN_SHARE = 0.5  # a rule must explain at least this share of the rows checked
+SAMPLE_SIZE = 300  # values looked up per round: enough evidence, cheap on huge tables
+PROBE_SIZE = 30  # values tried first; a column none of whose probes names a file is skipped
+MIN_SHARE = 0.5  # a rule must explain at least this share of the values
+MAX_PLACES = 4  # folders one column's files may be spread over
+MANY_FOLDERS = 64  # above this many image folders, names are looked up in one global index
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the file named by a value is: ``folder[/<class>]/<value><extension>``."""
+
+    folder: str  # folder holding the files, or the parent of the class folders
+    extension: str  # appended to each value ("" when the values carry it)
+    class_column: str | None = None  # set when files sit in a folder per class
+
+    def pattern(self, column: str) -> str:
+        """The rule as a pattern of column names, e.g. ``train/{id}.png``."""
+        parts = [self.folder] if self.folder else []
+        if self.class_column:
+            parts.append("{" + self.class_column + "}")
+        parts.append("{" + column + "}" + self.extension)
+        return "/".join(parts)
 
 
 @dataclass
@@ -18,113 +49,188 @@ class FileMatch:
     """How the values of one table column name image files."""
 
     column: str
-    folder: str  # folder holding the files, or the parent of the class folders
-    extension: str  # appended to each value ("" when the values carry it)
-    class_column: str | None  # set when files sit in a folder per class named by it
-    matched: int
-    checked: int
+    places: list[Place]
+    matched: int  # values whose file exists at one of the places
+    total: int
+    found: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def share(self) -> float:
-        return self.matched / self.checked if self.checked else 0.0
+        return self.matched / self.total if self.total else 0.0
+
+    @property
+    def class_column(self) -> str | None:
+        return self.places[0].class_column
 
     @property
     def pattern(self) -> str:
-        """The file rule as a pattern of column names, e.g. ``train/{id}.png``."""
-        parts = [self.folder] if self.folder else []
-        if self.class_column:
-            parts.append("{" + self.class_column + "}")
-        parts.append("{" + self.column + "}" + self.extension)
-        return "/".join(parts)
+        return self.places[0].pattern(self.column)
+
+    @property
+    def extra_patterns(self) -> list[str]:
+        return [place.pattern(self.column) for place in self.places[1:]]
+
+    @property
+    def folders(self) -> list[str]:
+        return [place.folder for place in self.places]
 
 
 class FileLookup:
-    """Image files by name and by name without extension, over the whole tree."""
+    """Image files by name, over the whole tree."""
 
     def __init__(self, index: FileIndex) -> None:
-        self.by_name: dict[str, list[str]] = defaultdict(list)
-        self.by_stem: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for folder in index.image_folders:
-            for name in folder.images:
-                stem, extension = posixpath.splitext(name)
-                self.by_name[name].append(folder.path)
-                self.by_stem[stem].append((folder.path, extension))
+        self.index = index
+        self.folders = index.image_folders
+        self.extensions = sorted(
+            {ext for folder in self.folders for ext in folder.image_extensions}
+        )
+        self._global: dict[str, list[str]] | None = None
+        self._class_paths: dict[tuple[str, str], frozenset[str]] = {}
 
-    def places(self, value: str) -> list[tuple[str, str]]:
+    def places(self, value: str) -> set[tuple[str, str]]:
         """Each (folder, extension) where a file named by ``value`` exists."""
-        found = [(folder, "") for folder in self.by_name.get(value, [])]
-        return found + self.by_stem.get(value, [])
+        if not value:
+            return set()
+        if len(self.folders) > MANY_FOLDERS:
+            return self._global_places(value)
+        found = set()
+        for folder in self.folders:
+            names = folder.image_set
+            if value in names:
+                found.add((folder.path, ""))
+            for ext in folder.image_extensions:
+                if value + ext in names:
+                    found.add((folder.path, ext))
+        return found
+
+    def _global_places(self, value: str) -> set[tuple[str, str]]:
+        if self._global is None:
+            self._global = {}
+            for folder in self.folders:
+                for name in folder.images:
+                    self._global.setdefault(name, []).append(folder.path)
+        found = {(path, "") for path in self._global.get(value, [])}
+        for ext in self.extensions:
+            found.update((path, ext) for path in self._global.get(value + ext, []))
+        return found
+
+    def contains(self, values: pd.Series, place: Place, table: pd.DataFrame | None) -> np.ndarray:
+        """For every value, whether its file exists at ``place``."""
+        names = values + place.extension if place.extension else values
+        if place.class_column is None:
+            folder = self.index.folders.get(place.folder)
+            if folder is None:
+                return np.zeros(len(values), dtype=bool)
+            return names.isin(folder.image_set).to_numpy()
+        assert table is not None
+        paths = table[place.class_column] + "/" + names
+        return paths.isin(self._paths_under(place.folder, place.extension)).to_numpy()
+
+    def _paths_under(self, parent: str, extension: str) -> frozenset[str]:
+        """``<class>/<name>`` of every image one folder below ``parent``."""
+        key = (parent, extension)
+        if key not in self._class_paths:
+            folder = self.index.folders[parent]
+            self._class_paths[key] = frozenset(
+                f"{child.name}/{name}" for child in self.index.subfolders_of(folder)
+                for name in child.images
+            )
+        return self._class_paths[key]
 
 
-def match_table(table: Table, lookup: FileLookup) -> FileMatch | None:
+def match_table(table: pd.DataFrame, lookup: FileLookup) -> FileMatch | None:
     """The column of ``table`` whose values best name image files, if any does."""
-    rows = _spread_rows(len(table.frame))
     best: FileMatch | None = None
     for column in table.columns:
-        match = _match_column(table, column, rows, lookup)
+        match = match_column(table[column], column, lookup, table)
         if match and (best is None or match.matched > best.matched):
             best = match
-    return best if best and best.share >= MIN_SHARE else None
+    return best
 
 
-def match_values(values: list[str], column: str, lookup: FileLookup) -> FileMatch | None:
-    """How a list of ids (such as a sample submission's) names image files."""
-    rows = _spread_rows(len(values))
+def match_column(
+    values: pd.Series, column: str, lookup: FileLookup, table: pd.DataFrame | None = None
+) -> FileMatch | None:
+    """How the values of one column name image files, when at least half of them do."""
+    values = values.reset_index(drop=True)
+    if not _may_name_files(values, lookup):
+        return None
+    remaining = np.ones(len(values), dtype=bool)
+    places: list[Place] = []
+    while remaining.any() and len(places) < MAX_PLACES:
+        rows = np.flatnonzero(remaining)
+        rows = rows[spread(len(rows), SAMPLE_SIZE)]
+        place = _best_place(values, column, rows, lookup, table)
+        if place is None:
+            break
+        found = lookup.contains(values, place, table) & remaining
+        # A further folder must explain values that the first ones do not.
+        if not found.any() or (places and found.sum() < 2 and len(values) > 2):
+            break
+        places.append(place)
+        remaining &= ~found
+    matched = int(len(values) - remaining.sum())
+    if not places or matched < MIN_SHARE * len(values):
+        return None
+    return FileMatch(column, places, matched, len(values), ~remaining)
+
+
+def _may_name_files(values: pd.Series, lookup: FileLookup) -> bool:
+    """Whether any of a few values spread over the column names a file."""
+    return any(lookup.places(values.iat[row]) for row in spread(len(values), PROBE_SIZE))
+
+
+def _best_place(
+    values: pd.Series,
+    column: str,
+    rows: np.ndarray,
+    lookup: FileLookup,
+    table: pd.DataFrame | None,
+) -> Place | None:
+    """The place that explains most of the values at ``rows``: a folder or class folders."""
     votes: Counter[tuple[str, str]] = Counter()
+    placed: dict[int, set[tuple[str, str]]] = {}
     for row in rows:
-        votes.update(set(lookup.places(values[row])))
+        found = lookup.places(values.iat[row])
+        if found:
+            placed[int(row)] = found
+            votes.update(found)
     if not votes:
         return None
-    (folder, extension), matched = votes.most_common(1)[0]
-    match = FileMatch(column, folder, extension, None, matched, len(rows))
-    return match if match.share >= MIN_SHARE else None
+    (folder, extension), flat_votes = votes.most_common(1)[0]
+    best, best_votes = Place(folder, extension), flat_votes
+    if table is not None and flat_votes < len(placed):
+        # Files spread over sibling folders: folders per class, named by another column?
+        by_class = _class_folders(table, column, placed, lookup)
+        if by_class is not None and by_class[1] > best_votes:
+            best, best_votes = by_class
+    return best
 
 
-def _match_column(
-    table: Table, column: str, rows: list[int], lookup: FileLookup
-) -> FileMatch | None:
-    values = table.frame[column]
-    votes: Counter[tuple[str, str]] = Counter()
-    placed: dict[int, list[tuple[str, str]]] = {}
-    for row in rows:
-        places = lookup.places(values.iat[row])
-        if places:
-            placed[row] = places
-            votes.update(set(places))
-    if not votes:
-        return None
-    (folder, extension), matched = votes.most_common(1)[0]
-    flat = FileMatch(column, folder, extension, None, matched, len(rows))
-    if flat.share >= MIN_SHARE:
-        return flat
-    return _match_class_folders(table, column, rows, placed) or flat
-
-
-def _match_class_folders(
-    table: Table, column: str, rows: list[int], placed: dict[int, list[tuple[str, str]]]
-) -> FileMatch | None:
+def _class_folders(
+    table: pd.DataFrame,
+    column: str,
+    placed: dict[int, set[tuple[str, str]]],
+    lookup: FileLookup,
+) -> tuple[Place, int] | None:
     """Files in ``<parent>/<class>/``, with the class named by another column."""
-    by_parent: Counter[tuple[str, str]] = Counter()
-    for places in placed.values():
-        by_parent.update({(posixpath.dirname(folder), ext) for folder, ext in places})
-    if not by_parent:
+    parents: Counter[tuple[str, str]] = Counter()
+    for found in placed.values():
+        parents.update({(posixpath.dirname(folder), ext) for folder, ext in found})
+    (parent, extension), _ = parents.most_common(1)[0]
+    if parent not in lookup.index.folders:
         return None
-    (parent, extension), matched = by_parent.most_common(1)[0]
+    best: tuple[Place, int] | None = None
     for other in table.columns:
         if other == column:
             continue
+        cells = table[other]
         agree = sum(
             1
-            for row, places in placed.items()
-            if posixpath.join(parent, table.frame[other].iat[row]) in {f for f, _ in places}
+            for row, found in placed.items()
+            if (posixpath.join(parent, cells.iat[row]), extension) in found
         )
-        if agree >= MIN_SHARE * len(rows):
-            return FileMatch(column, parent, extension, other, agree, len(rows))
-    return None
+        if agree and (best is None or agree > best[1]):
+            best = (Place(parent, extension, other), agree)
+    return best
 
-
-def _spread_rows(count: int) -> list[int]:
-    if count <= SAMPLE_SIZE:
-        return list(range(count))
-    step = count / SAMPLE_SIZE
-    return [int(i * step) for i in range(SAMPLE_SIZE)]

@@ -16,6 +16,8 @@ class TrainFound:
     labels: Labels
     count: int
     class_counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # image folders the training items use
 
 
 @dataclass
@@ -28,3 +30,4 @@ class FoundItems:
     train_count: int
     class_counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    train_folders: list[str] = field(default_factory=list)

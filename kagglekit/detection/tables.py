@@ -12,6 +12,12 @@ from kagglekit.errors import DataError
 
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_FRACTION = r"^\s*(0?\.\d+|0|1|0\.0*|1\.0*)\s*$"  # a number in [0, 1]
+
+# A table bigger than this is read in part: enough rows to detect its layout, while the
+# rows of the whole file are counted (New York taxi fares has 55 million).
+LARGE_TABLE_BYTES = 128 << 20
+ROWS_OF_LARGE_TABLE = 500_000
 
 
 @dataclass
@@ -20,6 +26,11 @@ class Table:
 
     path: str
     frame: pd.DataFrame
+    rows: int = -1  # rows of the whole file; the frame may hold only the first ones
+
+    def __post_init__(self) -> None:
+        if self.rows < 0:
+            self.rows = len(self.frame)
 
     @property
     def name(self) -> str:
@@ -28,6 +39,11 @@ class Table:
     @property
     def columns(self) -> list[str]:
         return list(self.frame.columns)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the frame holds every row of the file."""
+        return self.rows == len(self.frame)
 
     @property
     def is_sample_submission(self) -> bool:
@@ -41,16 +57,58 @@ class Table:
         return self.frame[column]
 
 
-def read_table(root: Path, path: str) -> Table:
-    """Read a CSV with every cell as text (``007`` stays ``007``, ``NA`` stays ``NA``)."""
+def read_table(root: Path, path: str, whole: bool = False) -> Table:
+    """Read a CSV with every cell as text (``007`` stays ``007``, ``NA`` stays ``NA``).
+
+    A very large file is read in part unless ``whole``; its rows are still all counted.
+    """
+    file = Path(root) / path
+    large = not whole and file.stat().st_size > LARGE_TABLE_BYTES
     try:
         frame = pd.read_csv(
-            Path(root) / path, dtype=str, keep_default_na=False, na_filter=False
+            file,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            nrows=ROWS_OF_LARGE_TABLE if large else None,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataError(f"{path} cannot be read as CSV: {_first_line(err)}") from err
+        raise DataError(
+            f"{path} cannot be read as CSV: {_first_line(err)}; check the file"
+        ) from err
     frame.columns = [str(column).strip() for column in frame.columns]
-    return Table(path, frame)
+    rows = _count_rows(file) if large and len(frame) == ROWS_OF_LARGE_TABLE else len(frame)
+    return Table(path, frame, max(rows, len(frame)))
+
+
+def _count_rows(file: Path) -> int:
+    """Lines after the header (quoted line breaks make this an estimate)."""
+    lines = 0
+    last = b"\n"
+    with open(file, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines - 1 + (last != b"\n")
+
+
+def find_column(columns: list[str], name: str) -> str | None:
+    """The column called ``name``, ignoring case and punctuation when no exact match exists.
+
+    A sample submission may write ``Label`` where the training table writes ``label``.
+    """
+    if name in columns:
+        return name
+    for normalise in (str.casefold, _letters_and_digits):
+        wanted = normalise(name)
+        found = [column for column in columns if normalise(column) == wanted]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _letters_and_digits(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def is_integer_column(values: pd.Series) -> bool:
@@ -65,6 +123,14 @@ def is_numeric_column(values: pd.Series) -> bool:
     return len(present) > 0 and bool(present.str.strip().str.match(_NUMBER).all())
 
 
+def is_fraction_column(values: pd.Series) -> bool:
+    """Whether every non-empty cell is a number from 0 to 1, and some lie strictly between."""
+    present = values[values != ""]
+    if len(present) == 0 or not bool(present.str.match(_FRACTION).all()):
+        return False
+    return bool(present.str.match(r"^\s*0?\.0*[1-9]").any())
+
+
 def is_binary_column(values: pd.Series) -> bool:
     """Whether every cell is 0 or 1 (as integers or floats)."""
     return bool(values.isin(["0", "1", "0.0", "1.0"]).all()) and len(values) > 0
@@ -75,6 +141,14 @@ def number_order(names: list[str]) -> list[str]:
     if names and all(_INTEGER.match(name) for name in names):
         return sorted(names, key=int)
     return sorted(names)
+
+
+def spread(count: int, size: int) -> list[int]:
+    """At most ``size`` positions spread evenly over ``range(count)``."""
+    if count <= size:
+        return list(range(count))
+    step = count / size
+    return [int(i * step) for i in range(size)]
 
 
 def _first_line(err: Exception) -> str:
