@@ -33,26 +33,35 @@ def split_items(
 ) -> tuple[list[int], list[int]]:
     """Positions of training and validation items.
 
-    Items of one group stay on one side. Single-label classes are stratified, and a
-    class with one item stays in training (it could not be learned otherwise).
+    Whole groups go to one side. With ``stratify``, each class sends ``valid_pct`` of its
+    groups to validation and keeps at least one in training, so a class with a single
+    group stays in training (it could not be learned otherwise).
     """
-    from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
-
-    positions = np.arange(len(items))
-    groups = items[GROUP].to_numpy()
+    if not 0 < valid_pct < 1:
+        raise ValueError(f"valid_pct must be between 0 and 1, got {valid_pct}")
+    rng = np.random.default_rng(seed)
+    groups = items[GROUP].astype(str).to_numpy()
     if stratify:
         labels = items[LABEL].astype(str).to_numpy()
-        counts = pd.Series(labels).value_counts()
-        singles = np.isin(labels, counts[counts < 2].index)
-        rest = positions[~singles]
-        folds = max(2, round(1 / valid_pct))
-        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-        train, valid = next(splitter.split(rest, labels[rest], groups[rest]))
-        train_positions = np.concatenate([rest[train], positions[singles]])
-        return sorted(train_positions.tolist()), sorted(rest[valid].tolist())
-    splitter = GroupShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed)
-    train, valid = next(splitter.split(positions, groups=groups))
-    return sorted(train.tolist()), sorted(valid.tolist())
+        group_label = pd.Series(labels).groupby(groups).agg(lambda s: s.value_counts().index[0])
+        valid_groups: set[str] = set()
+        for _, members in group_label.groupby(group_label):
+            valid_groups.update(_pick(list(members.index), valid_pct, rng, keep_one=True))
+    else:
+        valid_groups = set(_pick(list(pd.unique(groups)), valid_pct, rng, keep_one=False))
+    in_valid = np.isin(groups, list(valid_groups))
+    positions = np.arange(len(items))
+    return positions[~in_valid].tolist(), positions[in_valid].tolist()
+
+
+def _pick(groups: list[str], share: float, rng: np.random.Generator, keep_one: bool) -> list[str]:
+    """A random ``share`` of ``groups`` (at least one of two or more; never all of them)."""
+    if len(groups) < 2:
+        return []
+    count = int(round(share * len(groups)))
+    count = min(max(count, 1), len(groups) - 1) if keep_one else min(count, len(groups) - 1)
+    order = rng.permutation(len(groups))
+    return [groups[i] for i in order[:count]]
 
 
 def target_block(spec: CompetitionSpec, vocab: list[str], encoded: bool = False):
@@ -192,13 +201,17 @@ def train_targets(dls):
     return torch.stack([torch.as_tensor(targets[i]) for i in range(len(targets))]).numpy()
 
 
-def fastai_metric(spec: CompetitionSpec, dls):
-    """The competition's metric as a fastai metric, reported each epoch."""
+def fastai_metric(spec: CompetitionSpec, dls, log_target: bool = False):
+    """The competition's metric as a fastai metric, reported each epoch.
+
+    With ``log_target`` the model learns log(1 + y): RMSE there is RMSLE of the values.
+    """
     from kagglekit import metrics
 
     # Metrics tell multi-label outputs (sigmoid per label) by the image task's name.
     task = "image_multilabel" if spec.multilabel else spec.task.value
-    return metrics.fastai_metric(spec.metric.name, task, vocab_of(dls))
+    name = "rmse" if log_target and spec.metric.name == "rmsle" else spec.metric.name
+    return metrics.fastai_metric(name, task, vocab_of(dls))
 
 
 # Rough CPU cost of one image through resnet34 at 224 px, forward and backward, in seconds.
@@ -275,11 +288,20 @@ def tabular_frame(spec: CompetitionSpec, items: pd.DataFrame) -> tuple[pd.DataFr
 
 
 def make_tabular_learner(dls, spec: CompetitionSpec, layers: list[int], metrics=None):
-    """fastai's ``tabular_learner`` with epoch lines when run by ``kagglekit run``."""
+    """fastai's ``tabular_learner``; regression outputs are kept in the targets' range."""
     from fastai.tabular.learner import tabular_learner
 
     cbs = [EpochLines()] if os.environ.get(EPOCH_LINES_VARIABLE) else []
-    return tabular_learner(dls, layers=layers, metrics=metrics, cbs=cbs)
+    y_range = target_range(dls) if spec.task.is_regression else None
+    return tabular_learner(dls, layers=layers, metrics=metrics, cbs=cbs, y_range=y_range)
+
+
+def target_range(dls, margin: float = 0.2) -> tuple[float, float]:
+    """The training targets' range widened by ``margin`` of its span on each side."""
+    targets = np.asarray(train_targets(dls), dtype=float)
+    low, high = float(targets.min()), float(targets.max())
+    span = (high - low) or abs(high) or 1.0
+    return low - margin * span, high + margin * span
 
 
 def log1p_labels(items: pd.DataFrame) -> pd.DataFrame:

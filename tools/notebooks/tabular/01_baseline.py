@@ -50,7 +50,8 @@ dls.show_batch()
 # ## The learner
 
 # %%
-learn = kk.make_tabular_learner(dls, spec, layers, metrics=kk.fastai_metric(spec, dls))
+metric = kk.fastai_metric(spec, dls, log_target)
+learn = kk.make_tabular_learner(dls, spec, layers, metrics=metric)
 if find_lr:
     suggestion = learn.lr_find()
     project.save_figure("lr_find.png")
