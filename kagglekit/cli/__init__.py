@@ -14,7 +14,13 @@ from typing import Annotated
 import typer
 
 from kagglekit import __version__, logs
-from kagglekit.cli import kaggle_commands, project_commands, run_commands, submit_commands
+from kagglekit.cli import (
+    kaggle_commands,
+    project_commands,
+    run_commands,
+    submit_commands,
+    tool_commands,
+)
 from kagglekit.errors import ExitCode, KagglekitError
 
 app = typer.Typer(
@@ -53,6 +59,8 @@ app.command("inspect")(project_commands.inspect)
 app.command("run")(run_commands.run)
 app.command("runs")(run_commands.runs)
 app.command("submit")(submit_commands.submit)
+app.command("predict")(tool_commands.predict)
+app.command("report")(tool_commands.report)
 app.command("doctor")(kaggle_commands.doctor)
 app.command("cache")(kaggle_commands.cache)
 
