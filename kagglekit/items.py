@@ -103,21 +103,21 @@ def file_paths(
     them where its file exists (test images spread over two folders, say).
     """
     root = str(Path(data_path))
-    chosen = _filled(table, pattern)
+    chosen = fill_pattern(table, pattern)
     if extra:
         exists = chosen.map(lambda relative: os.path.exists(f"{root}/{relative}"))
         for other in extra:
             missing = ~exists
             if not missing.any():
                 break
-            candidates = _filled(table[missing], other)
+            candidates = fill_pattern(table[missing], other)
             found = candidates.map(lambda relative: os.path.exists(f"{root}/{relative}"))
             chosen[found.index[found]] = candidates[found]
             exists[found.index[found]] = True
     return (root + "/" + chosen).tolist()
 
 
-def _filled(table: pd.DataFrame, pattern: str) -> pd.Series:
+def fill_pattern(table: pd.DataFrame, pattern: str) -> pd.Series:
     """``pattern`` filled in with each row's columns, as paths relative to the data folder."""
     try:
         parts = list(string.Formatter().parse(pattern))

@@ -114,11 +114,6 @@ def _from_label_table(
         group_pattern=group_pattern,
     )
     notes = []
-    if match.matched < match.total:
-        notes.append(
-            f"{match.total - match.matched} of {match.total} rows of {table.path} name no "
-            "image file"
-        )
     if not table.complete:
         notes.append(f"labels counted on the first {len(table.frame):,} of {table.rows:,} rows")
     folders = [place.folder for place in match.places]
