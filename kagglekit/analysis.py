@@ -43,6 +43,25 @@ def plot_confusion_matrix(targets: np.ndarray, predicted: np.ndarray, vocab: lis
     return figure
 
 
+def plot_one_per_class(items: pd.DataFrame, limit: int = 30):
+    """One training image of every class (up to ``limit`` classes), titled with its class."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    firsts = items.groupby(items[LABEL].astype(str), sort=True).head(1).head(limit)
+    columns = min(6, len(firsts)) or 1
+    rows = max(1, -(-len(firsts) // columns))
+    figure, grid = plt.subplots(rows, columns, figsize=(2.2 * columns, 2.4 * rows),
+                                squeeze=False)
+    for axes in grid.flat:
+        axes.axis("off")
+    for axes, (_, row) in zip(grid.flat, firsts.iterrows()):
+        with Image.open(row[FILE]) as image:
+            axes.imshow(image.convert("RGB"))
+        axes.set_title(str(row[LABEL]), fontsize=9)
+    return figure
+
+
 def most_confused(
     targets: np.ndarray, predicted: np.ndarray, vocab: list[str], minimum: int = 1
 ) -> pd.DataFrame:

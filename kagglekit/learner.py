@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -214,15 +215,18 @@ def fastai_metric(spec: CompetitionSpec, dls, log_target: bool = False):
     return metrics.fastai_metric(name, task, vocab_of(dls))
 
 
-# Rough CPU cost of one image through resnet34 at 224 px, forward and backward, in seconds.
+# Rough CPU cost of one image through resnet34 at 224 px, forward and backward, in
+# seconds, and the cost per image that does not shrink with the size (loading, overhead).
 _CPU_SECONDS_PER_IMAGE = 0.06
+_CPU_SECONDS_FIXED = 0.002
 
 
 def cpu_notice(items: int, epochs: int, size: int, arch: str) -> None:
     """On the CPU, say how long training will roughly take and how to make it quick."""
     if not describe_device().startswith("CPU"):
         return
-    seconds = items * epochs * _CPU_SECONDS_PER_IMAGE * (size / 224) ** 2
+    per_image = _CPU_SECONDS_FIXED + _CPU_SECONDS_PER_IMAGE * (size / 224) ** 2
+    seconds = items * epochs * per_image
     logger.warning(
         "notice: training on the CPU: roughly %s for %d images x %d epochs of %s at %d px; "
         "for a quick run use -p arch=resnet18 -p size=64 -p epochs=1",
@@ -287,13 +291,14 @@ def tabular_frame(spec: CompetitionSpec, items: pd.DataFrame) -> tuple[pd.DataFr
     return frame, [LABEL]
 
 
-def make_tabular_learner(dls, spec: CompetitionSpec, layers: list[int], metrics=None):
+def make_tabular_learner(dls, spec: CompetitionSpec, layers: list[int], metrics=None, **kwargs):
     """fastai's ``tabular_learner``; regression outputs are kept in the targets' range."""
     from fastai.tabular.learner import tabular_learner
 
     cbs = [EpochLines()] if os.environ.get(EPOCH_LINES_VARIABLE) else []
     y_range = target_range(dls) if spec.task.is_regression else None
-    return tabular_learner(dls, layers=layers, metrics=metrics, cbs=cbs, y_range=y_range)
+    return tabular_learner(dls, layers=layers, metrics=metrics, cbs=cbs, y_range=y_range,
+                           **kwargs)
 
 
 def target_range(dls, margin: float = 0.2) -> tuple[float, float]:
@@ -310,3 +315,38 @@ def log1p_labels(items: pd.DataFrame) -> pd.DataFrame:
     logged[LABEL] = items[LABEL].map(lambda value: np.log1p(np.asarray(value, dtype=float)))
     logged[LABEL] = logged[LABEL].map(lambda v: v.tolist() if np.ndim(v) else float(v))
     return logged
+
+
+def load_learner_here(path):
+    """``load_learner`` onto the device this machine has (the GPU if any), saying which.
+
+    A learner exported on a GPU loads on a CPU-only machine, and the reverse.
+    """
+    from fastai.learner import load_learner
+
+    import torch
+
+    learn = load_learner(path, cpu=not torch.cuda.is_available())
+    logger.info("loaded %s on %s", Path(path).name, describe_device())
+    return learn
+
+
+def balanced_loss(dls, spec: CompetitionSpec, balance: str):
+    """The loss for ``balance``: None (fastai's default) or class-weighted cross-entropy."""
+    from fastai.losses import CrossEntropyLossFlat
+
+    if balance not in ("none", "weights"):
+        raise ValueError(f"balance must be 'none' or 'weights', got {balance!r}")
+    if balance == "none" or not spec.single_label:
+        return None
+    return CrossEntropyLossFlat(weight=class_weights(dls))
+
+
+def class_weights(dls) -> "torch.Tensor":
+    """Loss weights per class, inversely proportional to the class's training count."""
+    import torch
+
+    codes = np.asarray(train_targets(dls)).reshape(-1).astype(int)
+    counts = np.bincount(codes, minlength=len(vocab_of(dls))).astype(float)
+    weights = counts.sum() / (len(counts) * np.maximum(counts, 1))
+    return torch.tensor(weights, dtype=torch.float32, device=dls.device)

@@ -25,6 +25,7 @@ from kagglekit.analysis import (
     plot_confusion_matrix,
     plot_predicted_vs_actual,
     plot_coverage_accuracy,
+    plot_one_per_class,
     plot_reliability,
     plot_top_losses,
     summary_of_errors,
@@ -45,6 +46,8 @@ from kagglekit.learner import (
     cpu_notice,
     fastai_metric,
     image_dataloaders,
+    balanced_loss,
+    load_learner_here,
     log1p_labels,
     make_tabular_learner,
     make_vision_learner,
@@ -54,11 +57,17 @@ from kagglekit.learner import (
     train_targets,
     vocab_of,
 )
-from kagglekit.scoring import baseline_outputs, f_beta_of, score_outputs
+from kagglekit.scoring import (
+    baseline_outputs,
+    describe_against_baseline,
+    f_beta_of,
+    score_outputs,
+)
 from kagglekit.spec import SPEC_FILE, CompetitionSpec, load_spec
 
 __all__ = [
     "Project",
+    "balanced_loss",
     "baseline_outputs",
     "check_probabilities",
     "check_training_data",
@@ -66,11 +75,13 @@ __all__ = [
     "class_counts_by_split",
     "coverage_curve",
     "cpu_notice",
+    "describe_against_baseline",
     "describe_device",
     "f_beta_of",
     "fastai_metric",
     "image_dataloaders",
     "label_predictions",
+    "load_learner_here",
     "log1p_labels",
     "make_tabular_learner",
     "make_vision_learner",
@@ -82,6 +93,7 @@ __all__ = [
     "per_label_counts",
     "plot_confusion_matrix",
     "plot_coverage_accuracy",
+    "plot_one_per_class",
     "plot_predicted_vs_actual",
     "plot_reliability",
     "plot_top_losses",

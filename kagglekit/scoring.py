@@ -61,3 +61,13 @@ def _squeezed(values) -> np.ndarray:
 def f_beta_of(spec: CompetitionSpec) -> float:
     """The beta of the competition's F-score (2 for F2 metrics, else 1)."""
     return 2.0 if "f2" in spec.metric.name.lower() else 1.0
+
+
+def describe_against_baseline(spec: CompetitionSpec, score: float, baseline: float) -> str:
+    """One line with the validation score beside the baseline's, and a warning if no better."""
+    what = "mean-value" if spec.task.is_regression else "majority-class"
+    line = f"{spec.metric.name} on validation: {score:.4f}  ({what} baseline: {baseline:.4f})"
+    better = score > baseline if spec.metric.higher_is_better else score < baseline
+    if not better:
+        line += f"\nwarning: the model does not beat the {what} baseline; look at 02_error_analysis"
+    return line

@@ -18,6 +18,7 @@ lr = 2e-3  # peak learning rate; the lr_find plot below suggests one
 find_lr = True  # plot loss against learning rate before training
 valid_pct = 0.2  # share of the training items held out for validation
 seed = 42
+balance = "none"  # "weights": weigh each class by its rarity, for imbalanced classes
 flip = True  # mirror images while training (turn off for digits or text)
 num_workers = 0  # processes that load images (0 is safest on Windows and macOS)
 project_dir = ".."  # set by `kagglekit run`
@@ -49,7 +50,10 @@ kk.class_counts_by_split(items, splits)
 
 # %%
 dls = kk.image_dataloaders(spec, items, splits, size, batch_size, num_workers, flip, seed)
-dls.show_batch(max_n=min(len(dls.vocab), 12) if hasattr(dls, "vocab") else 9, figsize=(8, 8))
+if spec.single_label:
+    kk.plot_one_per_class(items.iloc[splits[0]])  # every class once, as the data has it
+else:
+    dls.show_batch(max_n=9, figsize=(8, 8))  # a training batch, augmented
 
 # %% [markdown]
 # ## The learner
@@ -59,7 +63,9 @@ dls.show_batch(max_n=min(len(dls.vocab), 12) if hasattr(dls, "vocab") else 9, fi
 # (`to_fp16`) roughly halves memory and time.
 
 # %%
-learn = kk.make_vision_learner(dls, arch, pretrained, metrics=kk.fastai_metric(spec, dls))
+loss_func = kk.balanced_loss(dls, spec, balance)
+learn = kk.make_vision_learner(dls, arch, pretrained, metrics=kk.fastai_metric(spec, dls),
+                               loss_func=loss_func)
 if kk.on_cuda():
     learn = learn.to_fp16()
 kk.cpu_notice(len(items), epochs, size, arch)
@@ -93,7 +99,7 @@ probs, targets = learn.get_preds()
 score = kk.score_outputs(spec, probs.numpy(), targets.numpy(), kk.vocab_of(dls))
 prior = kk.baseline_outputs(spec, kk.train_targets(dls), len(targets), kk.vocab_of(dls))
 baseline = kk.score_outputs(spec, prior, targets.numpy(), kk.vocab_of(dls))
-print(f"{spec.metric.name} on validation: {score:.4f}  (prior-only baseline: {baseline:.4f})")
+print(kk.describe_against_baseline(spec, score, baseline))
 project.save_metrics(
     metric=spec.metric.name,
     higher_is_better=spec.metric.higher_is_better,

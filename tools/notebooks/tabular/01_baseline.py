@@ -14,6 +14,7 @@ lr = 1e-2  # peak learning rate; the lr_find plot below suggests one
 find_lr = True  # plot loss against learning rate before training
 valid_pct = 0.2  # share of the training rows held out for validation
 seed = 42
+balance = "none"  # "weights": weigh each class by its rarity, for imbalanced classes
 num_workers = 0
 project_dir = ".."  # set by `kagglekit run`
 run_dir = "../runs/interactive"  # set by `kagglekit run`
@@ -51,7 +52,8 @@ dls.show_batch()
 
 # %%
 metric = kk.fastai_metric(spec, dls, log_target)
-learn = kk.make_tabular_learner(dls, spec, layers, metrics=metric)
+learn = kk.make_tabular_learner(dls, spec, layers, metrics=metric,
+                                loss_func=kk.balanced_loss(dls, spec, balance))
 if find_lr:
     suggestion = learn.lr_find()
     project.save_figure("lr_find.png")
@@ -76,7 +78,7 @@ vocab = kk.vocab_of(dls)
 score = kk.score_outputs(spec, probs, targets, vocab)
 baseline = kk.score_outputs(spec, kk.baseline_outputs(spec, train_targets, len(targets), vocab),
                             targets, vocab)
-print(f"{spec.metric.name} on validation: {score:.4f}  (prior-only baseline: {baseline:.4f})")
+print(kk.describe_against_baseline(spec, score, baseline))
 project.save_metrics(
     metric=spec.metric.name,
     higher_is_better=spec.metric.higher_is_better,

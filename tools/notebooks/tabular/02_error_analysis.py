@@ -21,7 +21,7 @@ from kagglekit import notebook as kk
 
 project = kk.open_project(project_dir, run_dir)
 spec = project.spec
-learn = load_learner(model_path or project.model_path)
+learn = kk.load_learner_here(model_path or project.model_path)
 
 # The same validation split as the baseline: same rows, same seed, same share.
 items = project.training_items()

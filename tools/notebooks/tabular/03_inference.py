@@ -23,7 +23,7 @@ from kagglekit import notebook as kk
 
 project = kk.open_project(project_dir, run_dir)
 spec = project.spec
-learn = load_learner(model_path or project.model_path)
+learn = kk.load_learner_here(model_path or project.model_path)
 vocab = kk.vocab_of(learn.dls)
 log_target = bool(project.read_metrics().get("log_target"))
 
