@@ -139,10 +139,14 @@ def validate_submission(
     duplicated = ids[ids.duplicated()]
     if len(duplicated):
         problems.append(f"duplicate ids on lines {_rows(duplicated.index)}: {_few(duplicated)}")
-    missing = expected[~expected.isin(ids)]
+    # One hashing pass over the ids answers both: which are foreign, which are missing.
+    found = pd.Index(expected.to_numpy()).get_indexer(ids.to_numpy())
+    extra = ids[found < 0]
+    seen = np.zeros(len(expected), dtype=bool)
+    seen[found[found >= 0]] = True
+    missing = expected[~seen]
     if len(missing):
         problems.append(f"{len(missing)} ids of the sample are missing: {_few(missing)}")
-    extra = ids[~ids.isin(expected)]
     if len(extra):
         problems.append(f"ids not in the sample on lines {_rows(extra.index)}: {_few(extra)}")
 
