@@ -13,6 +13,7 @@ import logging
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from kagglekit.errors import DataError
@@ -128,35 +129,41 @@ def scan(root: Path) -> FileIndex:
 
 def _list_folder(path: Path, folder: Folder) -> list[str]:
     """The file names of one folder; its sub-folders go to ``folder.subfolders``."""
-    names = []
+    names: list[str] = []
+    subfolders: list[str] = []
     with os.scandir(path) as entries:
         for entry in entries:
-            name = entry.name
-            if name[0] == "." or name in _SKIPPED_FOLDERS:
-                continue
             try:
-                is_folder = entry.is_dir()
+                (subfolders if entry.is_dir() else names).append(entry.name)
             except OSError:
-                is_folder = False
-            if is_folder:
-                folder.subfolders.append(name)
-            else:
-                names.append(name)
-    return names
+                names.append(entry.name)
+    folder.subfolders = [n for n in subfolders if n[0] != "." and n not in _SKIPPED_FOLDERS]
+    return [name for name in names if name[0] != "."]
 
 
 def _sort_files(folder: Folder, names: list[str]) -> None:
     """Split a folder's file names into images, tables and others, in bulk."""
-    written = [name[dot:] if (dot := name.rfind(".")) > 0 else "" for name in names]
+    first = _written_extension(names[0]) if names else ""
+    if first and sum(map(str.endswith, names, repeat(first))) == len(names):
+        # The usual case: one extension for the whole folder, counted without a loop.
+        folder.extensions = Counter({first: len(names)})
+        getattr(folder, _kind(first)).extend(names)
+        return
+    written = [_written_extension(name) for name in names]
     folder.extensions = Counter(written)
     kinds = {ext: _kind(ext) for ext in folder.extensions}
     if len(set(kinds.values())) <= 1:
-        # The usual case: every file of the folder is of one kind (all images, say).
+        # Files of one kind only (images as .jpg and .JPG, say).
         kind = next(iter(kinds.values()), "others")
         getattr(folder, kind).extend(names)
         return
     for name, ext in zip(names, written):
         getattr(folder, kinds[ext]).append(name)
+
+
+def _written_extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
 
 
 def _kind(extension: str) -> str:

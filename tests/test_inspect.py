@@ -143,7 +143,7 @@ def test_warns_of_ids_without_files_and_files_without_ids(replicas: Path, tmp_pa
         "training" in warnings
     assert f"1 of 6 test ids name no file (e.g. {test_id}); the submission needs a " \
         "prediction for each" in warnings
-    assert "1 image files in the training folders (train_images) are named by no id " \
+    assert "1 image files in the training folder train_images/ are named by no id " \
         "(e.g. train_images/stray.png)" in warnings
 
 
@@ -191,7 +191,7 @@ def test_opens_only_a_spread_sample_of_many_images(tmp_path: Path) -> None:
     for n in range(600):
         folder = tmp_path / ("train" if n < 500 else "test")
         folder.mkdir(exist_ok=True)
-        (folder / f"{n}.png").write_bytes(png if n != 250 else b"broken")
+        (folder / f"{n}.png").write_bytes(png if n != 0 else b"broken")
         if n < 500:
             rows.append([str(n), "ab"[n % 2]])
     _write_rows(tmp_path / "train.csv", rows)
@@ -199,7 +199,7 @@ def test_opens_only_a_spread_sample_of_many_images(tmp_path: Path) -> None:
                 [["id", "label"]] + [[str(n), "a"] for n in range(500, 600)])
     data = _json(tmp_path)
     assert data["images"]["opened"] == IMAGES_OPENED
-    assert data["images"]["unreadable"] == ["train/250.png"]
+    assert data["images"]["unreadable"] == ["train/0.png"]
 
 
 # ---------------------------------------------------------------------------------------

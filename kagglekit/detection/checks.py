@@ -8,14 +8,16 @@ hundreds of thousands of files.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from kagglekit.detection.labels import split_tags
-from kagglekit.detection.tables import Table, read_table, spread
+from kagglekit.detection.tables import Table, in_set, read_table, spread
 from kagglekit.items import fill_pattern
 from kagglekit.scan import FileIndex, scan
 from kagglekit.spec import CompetitionSpec, ItemLayout, LabelKind, SubmissionKind, TestSource
@@ -40,10 +42,23 @@ class ImageCheck:
 
 @dataclass
 class _Files:
-    """Image files that items resolve to, and the folders they are looked for in."""
+    """Image files that items resolve to, by the folder they are looked for in."""
 
-    found: list[str] = field(default_factory=list)  # paths relative to the data folder
-    folders: set[str] = field(default_factory=set)
+    named: dict[str, list[str]] = field(default_factory=dict)  # folder -> paths inside it
+
+    def add(self, folder: str, names: Iterable[str]) -> None:
+        self.named.setdefault(folder, []).extend(names)
+
+    def spread_sample(self, count: int) -> list[str]:
+        """At most ``count`` files spread over all of them, relative to the data folder."""
+        folders = list(self.named)
+        ends = np.cumsum([len(self.named[folder]) for folder in folders])
+        chosen = []
+        for position in spread(int(ends[-1]) if folders else 0, count):
+            which = int(np.searchsorted(ends, position, side="right"))
+            start = int(ends[which - 1]) if which else 0
+            chosen.append(_join(folders[which], self.named[folders[which]][position - start]))
+        return chosen
 
 
 def check_detection(detection: Detection, data_path: Path) -> tuple[list[str], ImageCheck]:
@@ -55,16 +70,13 @@ def check_detection(detection: Detection, data_path: Path) -> tuple[list[str], I
 
     train = _training_files(spec, detection, data_path, paths, warnings)
     test = _test_files(spec, detection, data_path, paths, warnings)
-    named = set(train.found) | set(test.found)
-    for folders, what in ((train.folders, "training"), (test.folders - train.folders, "test")):
-        unnamed = [p for p in paths.under(folders) if p not in named]
-        if unnamed:
-            warnings.append(
-                f"{len(unnamed):,} image files in the {what} folders "
-                f"({_listed(sorted(folders))}) are named by no id (e.g. {_listed(unnamed)})"
-            )
+    warnings += _unnamed_files(paths, train, test)
     warnings += _class_warnings(spec, detection, data_path)
-    images = open_images(data_path, train.found, test.found)
+
+    test_quota = min(sum(map(len, test.named.values())), int(IMAGES_OPENED * TEST_SHARE))
+    chosen = train.spread_sample(IMAGES_OPENED - test_quota)
+    chosen += test.spread_sample(IMAGES_OPENED - len(chosen))
+    images = open_images(data_path, chosen)
     if images.unreadable:
         warnings.append(
             f"{len(images.unreadable)} of {images.opened} images opened cannot be read "
@@ -74,29 +86,58 @@ def check_detection(detection: Detection, data_path: Path) -> tuple[list[str], I
 
 
 class _ImagePaths:
-    """Index-relative paths of the images under a folder, built once per folder."""
+    """The images under a folder, as paths relative to it, built once per folder."""
 
     def __init__(self, index: FileIndex) -> None:
         self.index = index
         self._cache: dict[str, frozenset[str]] = {}
 
     def of(self, folder: str) -> frozenset[str]:
-        """Every image path under ``folder`` (its sub-folders too)."""
+        """Every image under ``folder`` (its sub-folders too), relative to it."""
         if folder not in self._cache:
+            top = self.index.folders.get(folder)
+            found = set(top.image_set) if top is not None else set()
             prefix = f"{folder}/" if folder else ""
-            self._cache[folder] = frozenset(
-                each.child(name)
-                for path, each in self.index.folders.items()
-                if path == folder or path.startswith(prefix)
-                for name in each.images
-            )
+            for path, each in self.index.folders.items():
+                if path != folder and path.startswith(prefix) and each.images:
+                    inner = path[len(prefix):]
+                    found.update(f"{inner}/{name}" for name in each.images)
+            self._cache[folder] = frozenset(found)
         return self._cache[folder]
 
-    def under(self, folders: set[str]) -> list[str]:
-        found: set[str] = set()
-        for folder in folders:
-            found |= self.of(folder)
-        return sorted(found)
+
+def _unnamed_files(paths: _ImagePaths, train: _Files, test: _Files) -> list[str]:
+    """Images in the folders items are read from that no training or test id names."""
+    named: dict[str, set[str]] = {}
+    for files in (train, test):
+        for folder, names in files.named.items():
+            named.setdefault(folder, set()).update(names)
+    tops = [f for f in named if not any(_inside(f, other) for other in named if other != f)]
+    warnings = []
+    for folder in sorted(tops):
+        left = set(paths.of(folder)) - named[folder]
+        for other, names in named.items():
+            if _inside(other, folder):
+                inner = other[len(folder) + 1:] if folder else other
+                left -= {f"{inner}/{name}" for name in names}
+        if left:
+            what = "training" if folder in train.named else "test"
+            shown = [_join(folder, name) for name in sorted(left)[:SHOWN]]
+            more = f" and {len(left) - SHOWN:,} more" if len(left) > SHOWN else ""
+            warnings.append(
+                f"{len(left):,} image files in the {what} folder {folder or '.'}/ are named "
+                f"by no id (e.g. {', '.join(shown)}{more})"
+            )
+    return warnings
+
+
+def _inside(folder: str, other: str) -> bool:
+    """Whether ``folder`` lies below ``other``."""
+    return folder != other and (not other or folder.startswith(other + "/"))
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
 
 
 def _training_files(
@@ -107,29 +148,28 @@ def _training_files(
     warnings: list[str],
 ) -> _Files:
     train = spec.train
+    files = _Files()
     if train.layout is ItemLayout.CSV_IDS and train.labels_file:
         table = _table(detection, data_path, train.labels_file)
         patterns = [train.file_pattern or "", *train.extra_file_patterns]
-        files = _resolve(table.frame, patterns, paths)
-        missing = table.frame.loc[files.isna(), train.id_column or table.columns[0]]
-        if len(missing):
+        missing = _resolve(table.frame, patterns, paths, files)
+        ids = table.frame.loc[missing, train.id_column or table.columns[0]]
+        if len(ids):
             warnings.append(
-                f"{len(missing):,} of {len(table.frame):,} training ids name no file "
-                f"(e.g. {_listed(list(missing))}); they are skipped in training"
+                f"{len(ids):,} of {len(table.frame):,} training ids name no file "
+                f"(e.g. {_listed(list(ids))}); they are skipped in training"
             )
-        return _Files(list(files.dropna()), {_fixed_folder(p) for p in patterns})
-    folder = train.folder or ""
+        return files
+    root = paths.index.folders.get(train.folder or "")
+    if root is None:
+        return files
     if train.layout is ItemLayout.FOLDER_PER_CLASS:
-        found = [path for path in paths.of(folder) if _parent(_parent(path)) == folder]
-        return _Files(sorted(found), {folder})
-    if train.layout is ItemLayout.LABEL_IN_NAME:
+        for child in paths.index.subfolders_of(root):
+            files.add(root.path, (f"{child.name}/{name}" for name in child.images))
+    elif train.layout is ItemLayout.LABEL_IN_NAME:
         pattern = re.compile(train.label_pattern or "")
-        found = [
-            path for path in paths.of(folder)
-            if _parent(path) == folder and pattern.match(path.rsplit("/", 1)[-1])
-        ]
-        return _Files(sorted(found), {folder})
-    return _Files()
+        files.add(root.path, (name for name in root.images if pattern.match(name)))
+    return files
 
 
 def _test_files(
@@ -140,39 +180,41 @@ def _test_files(
     warnings: list[str],
 ) -> _Files:
     test = spec.test
+    files = _Files()
     if test.source is TestSource.FOLDER:
-        folder = test.folder or ""
-        found = [path for path in paths.of(folder) if _parent(path) == folder]
-        return _Files(sorted(found), {folder})
+        folder = paths.index.folders.get(test.folder or "")
+        if folder is not None:
+            files.add(folder.path, folder.images)
+        return files
     if not test.file_pattern:
-        return _Files()
+        return files
     table = _table(detection, data_path, test.file or spec.submission.file)
     patterns = [test.file_pattern, *test.extra_file_patterns]
-    files = _resolve(table.frame, patterns, paths)
-    missing = table.frame.loc[files.isna(), test.id_column]
-    if len(missing):
+    missing = _resolve(table.frame, patterns, paths, files)
+    ids = table.frame.loc[missing, test.id_column]
+    if len(ids):
         warnings.append(
-            f"{len(missing):,} of {len(table.frame):,} test ids name no file "
-            f"(e.g. {_listed(list(missing))}); the submission needs a prediction for each"
+            f"{len(ids):,} of {len(table.frame):,} test ids name no file "
+            f"(e.g. {_listed(list(ids))}); the submission needs a prediction for each"
         )
-    return _Files(list(files.dropna()), {_fixed_folder(p) for p in patterns})
+    return files
 
 
-def _resolve(frame: pd.DataFrame, patterns: list[str], paths: _ImagePaths) -> pd.Series:
-    """Each row's file at the first pattern where it exists; missing ones are NaN."""
-    resolved = pd.Series(None, index=frame.index, dtype=object)
+def _resolve(
+    frame: pd.DataFrame, patterns: list[str], paths: _ImagePaths, files: _Files
+) -> np.ndarray:
+    """Add each row's file (at the first pattern where it exists); the rows without one."""
+    missing = np.ones(len(frame), dtype=bool)
     for pattern in patterns:
-        todo = resolved.isna()
-        if not todo.any():
+        if not missing.any():
             break
-        candidates = fill_pattern(frame[todo], pattern)
-        exists = candidates.isin(paths.of(_fixed_folder(pattern)))
-        resolved[candidates.index[exists]] = candidates[exists]
-    return resolved
-
-
-def _parent(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
+        folder = _fixed_folder(pattern)
+        inner = pattern[len(folder) + 1:] if folder else pattern
+        candidates = fill_pattern(frame[missing], inner)
+        exists = in_set(candidates, paths.of(folder))
+        files.add(folder, candidates[exists].tolist())
+        missing[np.flatnonzero(missing)[exists]] = False
+    return missing
 
 
 def _fixed_folder(pattern: str) -> str:
@@ -235,17 +277,12 @@ def _sample_labels(spec: CompetitionSpec, detection: Detection, data_path: Path)
     return set(values)
 
 
-def open_images(data_path: Path, train: list[str], test: list[str]) -> ImageCheck:
-    """Open a spread sample of the images (never all of them) and note what they are."""
+def open_images(data_path: Path, files: list[str]) -> ImageCheck:
+    """Open the given images (a spread sample, never all of them) and note what they are."""
     from PIL import Image, UnidentifiedImageError
 
-    test_quota = min(len(test), int(IMAGES_OPENED * TEST_SHARE))
-    train_quota = min(len(train), IMAGES_OPENED - test_quota)
-    test_quota = min(len(test), IMAGES_OPENED - train_quota)
-    chosen = [train[i] for i in spread(len(train), train_quota)]
-    chosen += [test[i] for i in spread(len(test), test_quota)]
     check = ImageCheck()
-    for relative in chosen:
+    for relative in files:
         check.opened += 1
         try:
             with Image.open(Path(data_path) / relative) as image:

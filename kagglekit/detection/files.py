@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kagglekit.detection.tables import spread
+from kagglekit.detection.tables import in_set, spread
 from kagglekit.scan import FileIndex
 
 SAMPLE_SIZE = 300  # values looked up per round: enough evidence, cheap on huge tables
@@ -121,10 +121,10 @@ class FileLookup:
             folder = self.index.folders.get(place.folder)
             if folder is None:
                 return np.zeros(len(values), dtype=bool)
-            return names.isin(folder.image_set).to_numpy()
+            return in_set(names, folder.image_set)
         assert table is not None
         paths = table[place.class_column] + "/" + names
-        return paths.isin(self._paths_under(place.folder, place.extension)).to_numpy()
+        return in_set(paths, self._paths_under(place.folder, place.extension))
 
     def _paths_under(self, parent: str, extension: str) -> frozenset[str]:
         """``<class>/<name>`` of every image one folder below ``parent``."""

@@ -197,11 +197,7 @@ def _label_in_name(folder: Folder) -> TrainFound:
         label_kind=LabelKind.NAME,
     )
     labels = Labels([], LabelKind.NAME, classes)
-    notes = []
-    unnamed = len(folder.images) - sum(counts.values())
-    if unnamed:
-        notes.append(f"{unnamed} files in {folder.path}/ carry no label in their name")
-    return TrainFound(train, labels, sum(counts.values()), dict(counts), notes, [folder.path])
+    return TrainFound(train, labels, sum(counts.values()), dict(counts), [], [folder.path])
 
 
 def _test_items(

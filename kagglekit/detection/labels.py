@@ -13,11 +13,13 @@ from kagglekit.detection.tables import (
     is_integer_column,
     is_numeric_column,
     number_order,
+    spread,
 )
 from kagglekit.spec import LabelKind
 
 MAX_CLASS_CODES = 30  # without other evidence, more distinct integers are a number to regress
 TAG_DELIMITERS = ("|", ";", " ")  # tried in this order; a space also splits class names
+TAG_EVIDENCE = 20_000  # cells, spread over the column, that tell tags from single labels
 _GROUP_WORDS = frozenset(
     {"patient", "group", "subject", "case", "person", "individual", "participant", "session",
      "study"}
@@ -113,6 +115,7 @@ def _several_columns(frame: pd.DataFrame, columns: list[str], evidence: LabelEvi
 def tag_delimiter(values: pd.Series) -> str | None:
     """The delimiter of several labels per cell, when the cells hold tags."""
     present = values[values != ""]
+    present = present.iloc[spread(len(present), TAG_EVIDENCE)]
     if len(present) == 0 or is_numeric_column(present):
         return None
     for delimiter in TAG_DELIMITERS:
@@ -173,6 +176,11 @@ def _words(name: str) -> set[str]:
 def find_group_pattern(ids: pd.Series) -> str | None:
     """A pattern for ids such as ``10_left`` / ``10_right`` that name one group twice."""
     if len(ids) == 0:
+        return None
+    quick = ids.iloc[spread(len(ids), 1000)]
+    if not bool(quick.str.contains("_", regex=False).all()):
+        return None
+    if quick.str.rsplit("_", n=1).str[1].nunique() > _MAX_GROUP_SUFFIXES:
         return None
     parts = ids.str.rsplit("_", n=1)
     if not bool((parts.str.len() == 2).all()):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from kagglekit.errors import DataError
@@ -18,6 +19,7 @@ _FRACTION = r"^\s*(0?\.\d+|0|1|0\.0*|1\.0*)\s*$"  # a number in [0, 1]
 # rows of the whole file are counted (New York taxi fares has 55 million).
 LARGE_TABLE_BYTES = 128 << 20
 ROWS_OF_LARGE_TABLE = 500_000
+QUICK_LOOK = 1000  # cells looked at before a whole column is
 
 
 @dataclass
@@ -113,14 +115,30 @@ def _letters_and_digits(text: str) -> str:
 
 def is_integer_column(values: pd.Series) -> bool:
     """Whether every non-empty cell is an integer written in digits."""
-    present = values[values != ""]
-    return len(present) > 0 and bool(present.str.match(_INTEGER).all())
+    return _all_match(values, _INTEGER, strip=False)
 
 
 def is_numeric_column(values: pd.Series) -> bool:
     """Whether every non-empty cell is a number."""
-    present = values[values != ""]
-    return len(present) > 0 and bool(present.str.strip().str.match(_NUMBER).all())
+    return _all_match(values, _NUMBER, strip=True)
+
+
+def _all_match(values: pd.Series, pattern: re.Pattern[str], strip: bool) -> bool:
+    """Whether every non-empty cell matches; a spread sample is tried first (cheap misses)."""
+    for cells in (values.iloc[spread(len(values), QUICK_LOOK)], values):
+        present = cells[cells != ""]
+        if strip:
+            present = present.str.strip()
+        if len(present) == 0 or not bool(present.str.match(pattern).all()):
+            return False
+        if len(cells) == len(values):
+            break
+    return True
+
+
+def in_set(values: pd.Series, names: frozenset[str] | set[str]) -> np.ndarray:
+    """For each value, whether it is in ``names`` (far quicker than ``isin`` on text)."""
+    return np.array([value in names for value in values.tolist()], dtype=bool)
 
 
 def is_fraction_column(values: pd.Series) -> bool:
