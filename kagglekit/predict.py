@@ -33,17 +33,13 @@ import pickle
 import time
 import types
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-with warnings.catch_warnings():
-    # fastai's layers use torch.jit.script, which torch now deprecates: not the user's concern.
-    warnings.filterwarnings("ignore", message=".*torch.jit.script", category=FutureWarning)
-    from fastai.callback.core import Callback
 
 from kagglekit import outputs
 from kagglekit.environment import describe_device, safe_num_workers
@@ -160,20 +156,19 @@ def load_model(model_path: str | Path):
 
     A learner exported on a GPU loads on a machine without one.
     """
-    from fastai.learner import Learner, load_learner
-    from fastai.torch_core import default_device
-
     path = Path(model_path)
     if not path.is_file():
         raise UsageError(
             f"{model_path}: no such model file; give an exported learner such as "
             "runs/<run-id>/model.pkl"
         )
+    with _quiet_fastai():
+        from fastai.learner import Learner, load_learner
+        from fastai.torch_core import default_device
+
     device = default_device()
     try:
-        with warnings.catch_warnings():
-            # Its advice (load only files you trust) is kagglekit's own rule: runs' models.
-            warnings.filterwarnings("ignore", message=".*insecure pickle")
+        with _quiet_fastai():
             learn = load_learner(path, cpu=device.type == "cpu", pickle_module=_PICKLE)
     except _MissingName as err:
         raise UsageError(_missing_name_message(path, err)) from err
@@ -182,7 +177,7 @@ def load_model(model_path: str | Path):
     except Exception as err:  # torch.load fails in many ways on a file that is no export
         raise UsageError(
             f"{path} is not an exported fastai learner ({type(err).__name__}: "
-            f"{_first_line(err)}); export one with learn.export()"
+            f"{_first_line(err)}); learn.export() writes one, learn.save() only weights"
         ) from err
     if not isinstance(learn, Learner):
         raise UsageError(
@@ -194,6 +189,17 @@ def load_model(model_path: str | Path):
     return learn
 
 
+@contextmanager
+def _quiet_fastai() -> Iterator[None]:
+    """Silence two warnings of fastai's that are no news to kagglekit's users."""
+    with warnings.catch_warnings():
+        # fastai's layers use torch.jit.script, which torch deprecates: fastai's to change.
+        warnings.filterwarnings("ignore", message=".*torch.jit.script", category=FutureWarning)
+        # load_learner's advice (load only files you trust) holds for runs' own models.
+        warnings.filterwarnings("ignore", message=".*insecure pickle")
+        yield
+
+
 def _missing_name_message(path: Path, err: _MissingName) -> str:
     if err.module == "__main__":
         return (
@@ -203,7 +209,8 @@ def _missing_name_message(path: Path, err: _MissingName) -> str:
         )
     return (
         f"{path} needs {err.module}.{err.name}, which cannot be imported here "
-        f"({_first_line(err.cause)}); install the package that provides {err.module!r}"
+        f"({_first_line(err.cause)}); make {err.module!r} importable (install its package, "
+        "or run from the folder that holds it) and try again"
     )
 
 
@@ -340,6 +347,7 @@ def predict_files(
     except KagglekitError:
         raise
     except Exception:
+        logger.info("an image failed to decode; looking for the damaged ones")
         damaged = {file for file in readable if not _decodes(file)}
         if not damaged:
             raise
@@ -371,6 +379,8 @@ def predict_one(learn, item, threshold: Threshold = DEFAULT_THRESHOLD) -> dict:
             f"predict_one expects one item, got a {type(item).__name__}{count}; "
             "use batch inference (predict_files) for many"
         )
+    import fastai.callback.progress  # noqa: F401  (adds Learner.no_bar)
+
     with learn.no_bar():
         _, _, probabilities = learn.predict(item)
     row = probabilities.float().cpu().numpy()[None]
@@ -394,10 +404,11 @@ def _without(files: list[str], bad: set[str]) -> list[str]:
 
 
 def _batched(learn, files: list[str], tta: bool, batch_size: int | None) -> np.ndarray:
+    import fastai.callback.progress  # noqa: F401  (adds Learner.no_bar)
     # On the CPU the model needs every core; on a GPU, workers keep it fed.
     on_cpu = next(learn.model.parameters()).device.type == "cpu"
     workers = 0 if on_cpu else safe_num_workers(8)
-    progress = _ProgressLines(len(files) * (_TTA_PASSES if tta else 1))
+    progress = _progress_lines(len(files) * (_TTA_PASSES if tta else 1))
     with learn.no_bar(), learn.added_cbs(progress):
         return predict_items(learn, files, tta=tta, batch_size=batch_size, num_workers=workers)
 
@@ -461,21 +472,24 @@ def _decodes(file: str) -> bool:
         return False
 
 
-class _ProgressLines(Callback):
-    """A log line every few seconds during long predictions."""
+def _progress_lines(total: int):
+    """A fastai callback that logs a line every few seconds during long predictions."""
+    from fastai.callback.core import Callback
 
-    order = 90
+    class ProgressLines(Callback):
+        order = 90
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
-        self.last = time.monotonic()
+        def __init__(self) -> None:
+            self.done, self.last = 0, time.monotonic()
 
-    def after_batch(self) -> None:
-        self.done += len(self.learn.xb[0])
-        now = time.monotonic()
-        if now - self.last >= _PROGRESS_EVERY_SECONDS:
-            self.last = now
-            logger.info("predicted %d of %d images", min(self.done, self.total), self.total)
+        def after_batch(self) -> None:
+            self.done += len(self.learn.xb[0])
+            now = time.monotonic()
+            if now - self.last >= _PROGRESS_EVERY_SECONDS:
+                self.last = now
+                logger.info("predicted %d of %d images", min(self.done, total), total)
+
+    return ProgressLines()
 
 
 def save_table(table: pd.DataFrame, path: str | Path) -> Path:
