@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from replicas import EXPECTED_KEYS, REPLICAS, build_replica
 
 from kagglekit.detection import Detection, detect
 from kagglekit.errors import DataError, LayoutError
+from kagglekit.inspection import inspect_folder
 from kagglekit import items as kk_items
 from kagglekit.items import FILE, ID, LABEL, training_items
 from kagglekit.spec import (
@@ -385,6 +387,28 @@ def test_upper_case_extensions_are_appended_as_written(tmp_path: Path) -> None:
     assert all(Path(file).is_file() for file in items[FILE])
 
 
+@pytest.mark.parametrize("base", ["", "input"])
+def test_a_column_of_paths_from_the_data_folder_or_a_folder_above(
+    tmp_path: Path, base: str
+) -> None:
+    root = tmp_path / "c"
+    paths = [f"images/train/{i}.jpg" for i in _ids(8)]
+    for path in paths:
+        _image(root / base / path, kind="JPEG")
+    for image_id in _ids(3, 20):
+        _image(root / base / "images" / "test" / f"{image_id}.jpg", kind="JPEG")
+    _csv(root / "train.csv", ["path", "label"], [[p, "xy"[n % 2]] for n, p in enumerate(paths)])
+    _csv(root / "sample_submission.csv", ["id", "label"], [[i, "x"] for i in _ids(3, 20)])
+    spec = detect(root, "paths").spec
+    prefix = f"{base}/" if base else ""
+    assert spec.train.id_column == "path"
+    assert spec.train.file_pattern == prefix + "{path}"
+    assert spec.test.file_pattern == prefix + "images/test/{id}.jpg"
+    items = training_items(spec, root, tmp_path / "cache")
+    assert all(Path(file).is_file() for file in items[FILE])
+    assert json.loads(inspect_folder(root, as_json=True, write=False))["warnings"] == []
+
+
 def test_tables_and_images_in_a_sub_folder(tmp_path: Path) -> None:
     root = tmp_path / "c"
     _image_competition(root / "input" / "data", _ids(8), _names(8, ["x", "y"]), _ids(3, 20),
@@ -402,6 +426,24 @@ def test_a_test_folder_with_another_name(tmp_path: Path) -> None:
     spec = detect(root, "holdout").spec
     assert spec.test.source is TestSource.SAMPLE_SUBMISSION
     assert spec.test.file_pattern == "holdout/{id}.png"
+
+
+def test_test_images_that_the_sample_does_not_name_come_from_their_folder(
+    tmp_path: Path
+) -> None:
+    root = tmp_path / "c"
+    for n in range(8):
+        _image(root / "train" / "ab"[n % 2] / f"{n}.png")
+    for n in range(3):
+        _image(root / "test_set" / f"img_{n}.png")
+    _csv(root / "sample_submission.csv", ["id", "label"], [[n, "a"] for n in range(3)])
+    spec = detect(root, "unnamed-test").spec
+    assert spec.test.source is TestSource.FOLDER and spec.test.folder == "test_set"
+    assert kk_items.test_items(spec, root, tmp_path / "cache")[ID].tolist() == [
+        "img_0", "img_1", "img_2"]
+    warnings = json.loads(inspect_folder(root, as_json=True, write=False))["warnings"]
+    assert "3 of 3 ids of sample_submission.csv name no image in test_set/ (e.g. 0, 1, 2); " \
+        "test items are named by their file names there" in warnings
 
 
 def test_train_and_test_images_in_one_shared_folder(tmp_path: Path) -> None:
@@ -455,7 +497,7 @@ def test_folder_per_class_with_integer_grades_under_kappa(tmp_path: Path) -> Non
 
 def test_folders_sharded_by_the_first_character_are_not_classes(tmp_path: Path) -> None:
     root = tmp_path / "c"
-    for name in ("0a1", "0b2", "1c3", "1d4", "2e5", "2f6"):
+    for name in [f"{shard:x}{n}" for shard in range(10) for n in range(2)]:
         _image(root / "train" / name[0] / f"{name}.png")
     _csv(root / "sample_submission.csv", ["id", "label"], [["9z9", 0]])
     with pytest.raises(LayoutError, match="found images but no labels"):

@@ -160,7 +160,7 @@ def _training_files(
                 f"(e.g. {_listed(list(ids))}); they are skipped in training"
             )
         return files
-    root = paths.index.folders.get(train.folder or "")
+    root = paths.index.folders.get(_index_path(train.folder))
     if root is None:
         return files
     if train.layout is ItemLayout.FOLDER_PER_CLASS:
@@ -182,9 +182,19 @@ def _test_files(
     test = spec.test
     files = _Files()
     if test.source is TestSource.FOLDER:
-        folder = paths.index.folders.get(test.folder or "")
-        if folder is not None:
-            files.add(folder.path, folder.images)
+        folder = paths.index.folders.get(_index_path(test.folder))
+        if folder is None:
+            return files
+        files.add(folder.path, folder.images)
+        sample = _table(detection, data_path, spec.submission.file).frame
+        stems = {name.rsplit(".", 1)[0] for name in folder.images}
+        ids = [i for i in sample[spec.submission.id_column] if i not in stems]
+        if ids:
+            warnings.append(
+                f"{len(ids):,} of {len(sample):,} ids of {spec.submission.file} name no image "
+                f"in {test.folder}/ (e.g. {_listed(ids)}); test items are named by their "
+                "file names there"
+            )
         return files
     if not test.file_pattern:
         return files
@@ -198,6 +208,11 @@ def _test_files(
             f"(e.g. {_listed(list(ids))}); the submission needs a prediction for each"
         )
     return files
+
+
+def _index_path(folder: str | None) -> str:
+    """A spec's folder as the index names it (the data folder itself is "")."""
+    return "" if folder in (None, ".") else str(folder).strip("/")
 
 
 def _resolve(

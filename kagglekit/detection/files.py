@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kagglekit.detection.tables import in_set, spread
-from kagglekit.scan import FileIndex
+from kagglekit.scan import FileIndex, Folder
 
 SAMPLE_SIZE = 300  # values looked up per round: enough evidence, cheap on huge tables
 PROBE_SIZE = 30  # values tried first; a column none of whose probes names a file is skipped
@@ -78,19 +78,26 @@ class FileMatch:
 class FileLookup:
     """Image files by name, over the whole tree."""
 
-    def __init__(self, index: FileIndex) -> None:
+    def __init__(self, index: FileIndex, exclude: frozenset[str] = frozenset()) -> None:
         self.index = index
-        self.folders = index.image_folders
+        self.folders = [folder for folder in index.image_folders if folder.path not in exclude]
         self.extensions = sorted(
             {ext for folder in self.folders for ext in folder.image_extensions}
         )
         self._global: dict[str, list[str]] | None = None
-        self._class_paths: dict[tuple[str, str], frozenset[str]] = {}
+        self._by_last_name: dict[str, list[Folder]] | None = None
+        self._subtrees: dict[str, frozenset[str]] = {}
 
     def places(self, value: str) -> set[tuple[str, str]]:
-        """Each (folder, extension) where a file named by ``value`` exists."""
+        """Each (folder, extension) where a file named by ``value`` exists.
+
+        A value may be a name (``a1``, ``a1.jpg``) or a path (``train/a1.jpg``), found from
+        the data folder or from any folder above its own.
+        """
         if not value:
             return set()
+        if "/" in value:
+            return self._path_places(value)
         if len(self.folders) > MANY_FOLDERS:
             return self._global_places(value)
         found = set()
@@ -114,28 +121,53 @@ class FileLookup:
             found.update((path, ext) for path in self._global.get(value + ext, []))
         return found
 
+    def _path_places(self, value: str) -> set[tuple[str, str]]:
+        inner, _, name = value.rpartition("/")
+        if self._by_last_name is None:
+            self._by_last_name = {}
+            for folder in self.folders:
+                self._by_last_name.setdefault(folder.name, []).append(folder)
+        found = set()
+        for folder in self._by_last_name.get(inner.rsplit("/", 1)[-1], []):
+            if folder.path != inner and not folder.path.endswith("/" + inner):
+                continue
+            base = folder.path[: len(folder.path) - len(inner)].rstrip("/")
+            if name in folder.image_set:
+                found.add((base, ""))
+            for ext in folder.image_extensions:
+                if name + ext in folder.image_set:
+                    found.add((base, ext))
+        return found
+
     def contains(self, values: pd.Series, place: Place, table: pd.DataFrame | None) -> np.ndarray:
         """For every value, whether its file exists at ``place``."""
         names = values + place.extension if place.extension else values
-        if place.class_column is None:
-            folder = self.index.folders.get(place.folder)
-            if folder is None:
-                return np.zeros(len(values), dtype=bool)
-            return in_set(names, folder.image_set)
-        assert table is not None
-        paths = table[place.class_column] + "/" + names
-        return in_set(paths, self._paths_under(place.folder, place.extension))
+        if place.class_column is not None:
+            assert table is not None
+            return in_set(table[place.class_column] + "/" + names, self._subtree(place.folder))
+        if _holds_paths(values):
+            return in_set(names, self._subtree(place.folder))
+        folder = self.index.folders.get(place.folder)
+        if folder is None or folder not in self.folders:
+            return np.zeros(len(values), dtype=bool)
+        return in_set(names, folder.image_set)
 
-    def _paths_under(self, parent: str, extension: str) -> frozenset[str]:
-        """``<class>/<name>`` of every image one folder below ``parent``."""
-        key = (parent, extension)
-        if key not in self._class_paths:
-            folder = self.index.folders[parent]
-            self._class_paths[key] = frozenset(
-                f"{child.name}/{name}" for child in self.index.subfolders_of(folder)
-                for name in child.images
+    def _subtree(self, parent: str) -> frozenset[str]:
+        """The path of every image below ``parent``, relative to it."""
+        if parent not in self._subtrees:
+            prefix = f"{parent}/" if parent else ""
+            self._subtrees[parent] = frozenset(
+                f"{folder.path[len(prefix):]}/{name}"
+                for folder in self.folders
+                if folder.path.startswith(prefix) and folder.path != parent
+                for name in folder.images
             )
-        return self._class_paths[key]
+        return self._subtrees[parent]
+
+
+def _holds_paths(values: pd.Series) -> bool:
+    """Whether a column's values are paths with folders (judged on a spread sample)."""
+    return any("/" in values.iat[row] for row in spread(len(values), PROBE_SIZE))
 
 
 def match_table(table: pd.DataFrame, lookup: FileLookup) -> FileMatch | None:

@@ -27,6 +27,8 @@ from kagglekit.spec import ItemLayout, LabelKind, TestItems, TestSource, TrainIt
 LABEL_IN_NAME = r"^(.+?)[._-]\d+\.[A-Za-z]+$"
 _MIN_NAMED_SHARE = 0.9
 _SHARD_CHECKS = 50  # file names looked at per folder to tell shards from classes
+_MIN_SHARDS = 8
+_MAX_SHARD_NAME = 3
 
 
 def detect_image_items(
@@ -37,16 +39,23 @@ def detect_image_items(
     test_table = find_test_table(tables, sample)
     candidates = [table for table in tables if table is not test_table] or tables
     labelled = []
+    naming: list[tuple[Table, FileMatch]] = []  # tables that name files, labelled or not
     for table in candidates:
         match = match_table(table.frame, lookup)
-        columns = _label_columns(table, match, sample) if match else []
-        if match and columns:
+        if match is None:
+            continue
+        naming.append((table, match))
+        columns = _label_columns(table, match, sample)
+        if columns:
             labelled.append((table, match, columns))
     if labelled:
         found = _from_label_table(labelled, evidence)
     else:
-        found = _from_folders(index, evidence)
+        found = _from_folders(index, evidence, naming, sample.columns[1:])
 
+    if found.train.layout is not ItemLayout.CSV_IDS:
+        # Test images never sit in the class folders (or the named files) of training.
+        lookup = FileLookup(index, exclude=frozenset(found.folders))
     test = _test_items(test_table, sample, lookup, index, found)
     return FoundItems(found.train, test, found.labels, found.count, found.class_counts,
                       found.notes, found.folders)
@@ -120,7 +129,12 @@ def _from_label_table(
     return TrainFound(train, labels, table.rows, class_counts(table.frame, labels), notes, folders)
 
 
-def _from_folders(index: FileIndex, evidence: LabelEvidence) -> TrainFound:
+def _from_folders(
+    index: FileIndex,
+    evidence: LabelEvidence,
+    naming: list[tuple[Table, FileMatch]],
+    targets: list[str],
+) -> TrainFound:
     """Labels from folder names (``train/<class>/``) or from file names (``cat.0.jpg``)."""
     class_root = _class_root(index)
     if class_root is not None:
@@ -128,6 +142,13 @@ def _from_folders(index: FileIndex, evidence: LabelEvidence) -> TrainFound:
     named = _label_in_name_folder(index)
     if named is not None:
         return _label_in_name(named)
+    if naming:
+        table, match = max(naming, key=lambda found: found[1].matched)
+        raise LayoutError(
+            f"{table.path} names the image files (column {match.column}) but holds no column "
+            f"the submission asks for ({', '.join(targets)}); write a spec by "
+            "hand and use `kagglekit new --spec FILE`"
+        )
     raise LayoutError(
         "found images but no labels for them: no CSV names the image files, no folder "
         "holds a folder per class, and file names carry no label; write a spec by hand "
@@ -139,6 +160,8 @@ def _class_root(index: FileIndex) -> Folder | None:
     """The folder whose sub-folders are classes holding images, if there is one."""
     best: tuple[tuple[bool, int], Folder] | None = None
     for folder in index.folders.values():
+        if not folder.path:
+            continue  # class folders at the top would leave no place for the test images
         with_images = [child for child in index.subfolders_of(folder) if child.images]
         if len(with_images) < 2 or any(is_split_name(child.name) for child in with_images):
             continue
@@ -152,7 +175,14 @@ def _class_root(index: FileIndex) -> Folder | None:
 
 
 def _are_shards(folders: list[Folder]) -> bool:
-    """Folders that split files by the start of their names (``0/0a1.png``), not classes."""
+    """Folders that split files by the start of their names (``0/0a1.png``), not classes.
+
+    Shards are many short names of one length (``0``..``f``, ``00``..``ff``), each the
+    start of every file name inside it.
+    """
+    lengths = {len(folder.name) for folder in folders}
+    if len(folders) < _MIN_SHARDS or len(lengths) != 1 or lengths.pop() > _MAX_SHARD_NAME:
+        return False
     for folder in folders:
         names = [folder.images[i] for i in spread(len(folder.images), _SHARD_CHECKS)]
         if not all(name.startswith(folder.name) for name in names):
@@ -192,7 +222,7 @@ def _label_in_name(folder: Folder) -> TrainFound:
     classes = number_order(list(counts))
     train = TrainItems(
         layout=ItemLayout.LABEL_IN_NAME,
-        folder=folder.path,
+        folder=folder.path or ".",
         label_pattern=LABEL_IN_NAME,
         label_kind=LabelKind.NAME,
     )
@@ -236,7 +266,7 @@ def _test_items(
             "files and no test folder was found; write a spec by hand and use "
             "`kagglekit new --spec FILE`"
         )
-    return TestItems(source=TestSource.FOLDER, folder=folder.path, id_column=id_column)
+    return TestItems(source=TestSource.FOLDER, folder=folder.path or ".", id_column=id_column)
 
 
 def _test_folder(index: FileIndex, train_folders: list[str]) -> Folder | None:

@@ -25,7 +25,9 @@ _GROUP_WORDS = frozenset(
      "study"}
 )
 _ID_WORDS = frozenset({"id", "ids", "no", "nr", "num", "number", "code", "key", "name"})
-_SPLIT_NAMES = frozenset({"train", "test", "valid", "validation", "val", "training", "testing"})
+_SPLIT_NAMES = frozenset(
+    {"train", "test", "valid", "validation", "val", "training", "testing", "holdout", "eval"}
+)
 _MAX_GROUP_SUFFIXES = 4  # ids such as 10_left/10_right: a few suffixes per group
 
 
@@ -196,8 +198,8 @@ def find_group_pattern(ids: pd.Series) -> str | None:
 
 
 def is_split_name(name: str) -> bool:
-    """Whether a folder name is a data split (``train``, ``test``, ...), not a class."""
-    return name.lower() in _SPLIT_NAMES
+    """Whether a folder name is a data split (``train``, ``test_images``, ...), not a class."""
+    return bool(_words(name) & _SPLIT_NAMES)
 
 
 def class_counts(frame: pd.DataFrame, labels: Labels) -> dict[str, int]:
