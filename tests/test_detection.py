@@ -242,6 +242,15 @@ def test_class_names_with_spaces_are_not_a_ranked_submission(tmp_path: Path) -> 
     assert spec.submission.kind is SubmissionKind.LABEL
 
 
+def test_a_placeholder_of_several_words_is_no_ranking_when_classes_have_spaces(
+    tmp_path: Path
+) -> None:
+    classes = ["leaf blight", "brown spot", "healthy"]
+    root = _image_competition(tmp_path / "c", _ids(12), _names(12, classes), _ids(4, 50),
+                              sample_value="to be predicted")
+    assert detect(root, "placeholder").spec.classes == sorted(classes)
+
+
 def test_a_sample_listing_several_classes_per_row_is_a_ranked_submission(tmp_path: Path) -> None:
     classes = ["w_1", "w_2", "w_3", "w_4"]
     root = _image_competition(tmp_path / "c", _ids(12), _names(12, classes), _ids(4, 50),

@@ -37,7 +37,8 @@ def detect_image_items(
     """Find the training images, their labels and the test images."""
     lookup = FileLookup(index)
     test_table = find_test_table(tables, sample)
-    candidates = [table for table in tables if table is not test_table] or tables
+    # A table listing the sample's ids lists test items (or their answers), never training.
+    candidates = [table for table in tables if not test_table or table is not test_table[0]]
     labelled = []
     naming: list[tuple[Table, FileMatch]] = []  # tables that name files, labelled or not
     for table in candidates:
@@ -57,8 +58,15 @@ def detect_image_items(
         # Test images never sit in the class folders (or the named files) of training.
         lookup = FileLookup(index, exclude=frozenset(found.folders))
     test = _test_items(test_table, sample, lookup, index, found)
-    return FoundItems(found.train, test, found.labels, found.count, found.class_counts,
-                      found.notes, found.folders)
+    return FoundItems(
+        found.train,
+        test,
+        found.labels,
+        found.count,
+        class_counts=found.class_counts,
+        notes=found.notes,
+        train_folders=found.folders,
+    )
 
 
 def find_test_table(tables: list[Table], sample: Table) -> tuple[Table, str] | None:

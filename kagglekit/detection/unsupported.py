@@ -76,18 +76,22 @@ def refuse_by_content(
 def _refuse_ranked(sample: Table, target: str, labels: Labels) -> None:
     """A single-label competition whose sample lists several labels per row (MAP@k).
 
-    A cell that is itself a class name (``Sugar beet``) is one label with a space in it.
+    A cell that is itself a class name (``Sugar beet``) is one label with a space in it;
+    where class names hold spaces, most of a ranked cell's words must be class names.
     """
+    classes = set(labels.classes)
     cells = sample.frame[target].str.strip()
     cells = cells[cells != ""]
-    if len(cells) == 0 or bool(cells.isin(set(labels.classes)).any()):
+    if len(cells) == 0 or bool(cells.isin(classes).any()):
         return
     counts = cells.str.split().str.len()
     if counts.min() < 2 or counts.nunique() != 1:
         return
     k = int(counts.iat[0])
     tokens = set(cells.str.split().explode())
-    known = tokens & set(labels.classes)
+    known = tokens & classes
+    if any(" " in name for name in classes) and len(known) < len(tokens) / 2:
+        return
     named = f", {len(known)} of them training classes" if known else ""
     _refuse(
         f"a ranked top-{k} submission ({sample.path} lists {k} labels per row{named}, "
