@@ -107,11 +107,11 @@ def detect(
         spec,
         items.train_count,
         len(sample.frame),
-        items.class_counts,
-        items.notes,
-        index,
-        {table.path: table for table in tables},
-        items.train_folders,
+        class_counts=items.class_counts,
+        notes=items.notes,
+        index=index,
+        tables={table.path: table for table in tables},
+        train_folders=items.train_folders,
     )
 
 
