@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -285,6 +286,32 @@ def test_when_no_image_can_be_read_that_is_the_error(models, tmp_path):
 
     with pytest.raises(DataError, match="none of the 2 images can be read"):
         predict_files(load_model(models["single"]), [str(tmp_path / "a.png"), str(tmp_path / "b.png")])
+
+
+def _as_if_saved_on_gpu(model: Path, copy: Path) -> Path:
+    """A copy of an exported learner whose tensors say they were saved on ``cuda:1``."""
+    with zipfile.ZipFile(model) as source, zipfile.ZipFile(copy, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename.endswith("data.pkl"):  # pickle protocol 2: length, then text
+                data = data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:1")
+            target.writestr(entry, data)
+    return copy
+
+
+def test_a_learner_exported_on_a_gpu_loads_on_whatever_device_there_is(models, images, tmp_path):
+    from fastai.torch_core import default_device
+
+    moved = _as_if_saved_on_gpu(models["single"], tmp_path / "gpu.pkl")
+    with zipfile.ZipFile(moved) as archive:
+        assert b"cuda:1" in archive.read(next(n for n in archive.namelist() if n.endswith("data.pkl")))
+
+    learn = load_model(moved)
+    result = predict_files(learn, [str(images[0])])
+
+    assert next(learn.model.parameters()).device.type == default_device().type
+    expected = predict_files(load_model(models["single"]), [str(images[0])])
+    np.testing.assert_allclose(result.probabilities, expected.probabilities, atol=1e-5)
 
 
 # Models that cannot be used.
