@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 TARGET_RATIO = 10.0
@@ -31,6 +32,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=None, help="batched path's batch size")
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    warnings.filterwarnings("ignore", message=".*torch.jit.script", category=FutureWarning)
 
     with tempfile.TemporaryDirectory(prefix="kagglekit-bench-") as folder:
         files = make_images(Path(folder), options.images)
@@ -55,6 +57,7 @@ def make_images(folder: Path, count: int) -> list[Path]:
 
 def train_model(folder: Path, files: list[Path]) -> Path:
     """A resnet18 trained from scratch at 28 px for one epoch on the demo's labels."""
+    import fastai.vision.all  # noqa: F401  (the Learner methods: fit_one_cycle, no_bar, ...)
     import pandas as pd
     from fastai.data.block import CategoryBlock, DataBlock
     from fastai.data.transforms import ColReader, RandomSplitter

@@ -2,7 +2,8 @@
 
 The images come from files, folders and globs, in the order given; they are
 predicted in batched passes (one ``test_dl`` and one ``get_preds``, or ``tta``) on
-the best device there is, never one ``learn.predict`` per image.
+the best device there is, never one ``learn.predict`` per image. Batches default to
+four times the learner's training batch: prediction keeps no gradients.
 
 The table has one row per readable image, in input order, with the columns
 ``file,label,confidence,unknown``:
@@ -509,7 +510,7 @@ def save_table(table: pd.DataFrame, path: str | Path) -> Path:
     """Write the predictions to ``path`` as CSV (its folder is created)."""
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name such as {target / 'predictions.csv'}")
+        raise UsageError(f"{path} is a folder; give a file name such as {target / 'out.csv'}")
     target.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(target, index=False)
     return target

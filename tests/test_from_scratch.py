@@ -75,3 +75,17 @@ def test_it_runs_on_the_demo_and_records_its_scores_beside_the_baselines(trained
     executed = json.loads((run / "04_from_scratch.ipynb").read_text())
     shown = json.dumps(executed["cells"][-1]["outputs"])
     assert "fastai baseline (run " in shown
+
+
+@pytest.mark.slow
+def test_before_any_baseline_it_still_runs_and_says_so(demo_project, tmp_path):
+    project = copy_project(demo_project, tmp_path / "demo")
+
+    result = kagglekit("run", "04_from_scratch", "-p", "scratch_epochs=3", cwd=project)
+
+    assert result.code == 0, result.stderr[-3000:]
+    (run,) = list((project / "runs").iterdir())
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert 0 <= metrics["from_scratch_linear_accuracy"] <= 1
+    executed = (run / "04_from_scratch.ipynb").read_text()
+    assert "no trained baseline yet" in executed

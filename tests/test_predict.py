@@ -132,7 +132,8 @@ def test_paths_that_give_no_images_are_one_clear_error(tmp_path: Path):
         find_images([str(tmp_path / "labels.csv")])
     with pytest.raises(DataError, match=r"no images in .*empty$"):
         find_images([str(tmp_path / "empty")])
-    with pytest.raises(DataError, match=r"subfolders hold some: use the glob '.*classes/\*\*/\*\.png'"):
+    hint = r"subfolders hold some: use the glob '.*classes/\*\*/\*\.png'"
+    with pytest.raises(DataError, match=hint):
         find_images([str(tmp_path / "classes")])
     with pytest.raises(DataError, match="no image file matches"):
         find_images([str(tmp_path / "*.jpg")])
@@ -285,7 +286,7 @@ def test_when_no_image_can_be_read_that_is_the_error(models, tmp_path):
     (tmp_path / "b.png").write_bytes(b"GIF89a")
 
     with pytest.raises(DataError, match="none of the 2 images can be read"):
-        predict_files(load_model(models["single"]), [str(tmp_path / "a.png"), str(tmp_path / "b.png")])
+        predict_files(load_model(models["single"]), [str(tmp_path / n) for n in ("a.png", "b.png")])
 
 
 def _as_if_saved_on_gpu(model: Path, copy: Path) -> Path:
@@ -304,7 +305,8 @@ def test_a_learner_exported_on_a_gpu_loads_on_whatever_device_there_is(models, i
 
     moved = _as_if_saved_on_gpu(models["single"], tmp_path / "gpu.pkl")
     with zipfile.ZipFile(moved) as archive:
-        assert b"cuda:1" in archive.read(next(n for n in archive.namelist() if n.endswith("data.pkl")))
+        pickled = next(name for name in archive.namelist() if name.endswith("data.pkl"))
+        assert b"cuda:1" in archive.read(pickled)
 
     learn = load_model(moved)
     result = predict_files(learn, [str(images[0])])

@@ -46,7 +46,8 @@ def project(tmp_path: Path) -> Path:
     older.record.params = {"epochs": 8, "lr": 0.004}
     older.record.defaults = {"epochs": 5, "lr": 0.004}
     older.record.notebooks = [{"name": "01_baseline", "status": "succeeded", "seconds": 12.5}]
-    (older.path / "metrics.json").write_text(json.dumps({"metric": "accuracy", "valid_score": 0.97}))
+    metrics = {"metric": "accuracy", "valid_score": 0.97}
+    (older.path / "metrics.json").write_text(json.dumps(metrics))
     older.finish(history.SUCCEEDED)
     _notebook(older.path / "01_baseline.ipynb", "accuracy on validation: 0.97\n")
     _png(older.path / "confusion_matrix.png", (255, 0, 0))

@@ -31,7 +31,8 @@ def predict(
         Path | None, typer.Option("--output", "-o", help="Write the CSV here (default: stdout).")
     ] = None,
     batch_size: Annotated[
-        int | None, typer.Option(help="Images per batch (default: the learner's).")
+        int | None,
+        typer.Option(help="Images per batch (default: four times the learner's training batch)."),
     ] = None,
 ) -> None:
     """Predict images in batches: a CSV of file,label,confidence,unknown in input order.

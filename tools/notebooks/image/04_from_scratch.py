@@ -157,15 +157,23 @@ baseline, source = project.read_metrics(), "this run"
 if "valid_score" not in baseline:
     trained = [run for run in history.list_runs(project.root)
                if run.record.status == history.SUCCEEDED and run.record.valid_score is not None]
-    baseline, source = (trained[0].metrics(), f"run {trained[0].id}") if trained else ({}, "")
-    if trained and (trained[0].record.params.get("valid_pct"), trained[0].record.params.get("seed")) != (valid_pct, seed):
-        print(f"note: {source} used another valid_pct or seed, so other validation images")
+    baseline, source = {}, ""
+    if trained:
+        newest = trained[0]
+        baseline, source = newest.metrics(), f"run {newest.id}"
+        if (newest.record.params.get("valid_pct"), newest.record.params.get("seed")) != (
+            valid_pct, seed
+        ):
+            print(f"note: {source} used another valid_pct or seed, so other validation images")
 
 scores = {"pixel means": pixel_mean_accuracy, "linear model": linear_accuracy}
 if baseline.get("metric") == "accuracy":
     scores[f"fastai baseline ({source})"] = baseline["valid_score"]
 elif "valid_error_rate" in baseline:
     scores[f"fastai baseline ({source})"] = 1 - baseline["valid_error_rate"]
-elif not baseline:
+elif baseline:
+    print(f"the baseline ({source}) scored {baseline['metric']} {baseline['valid_score']:.4f}; "
+          "02_error_analysis measures its accuracy")
+else:
     print("no trained baseline yet: `kagglekit run` trains one")
 pd.Series(scores, name="accuracy on validation").round(4).to_frame()
