@@ -63,3 +63,27 @@ def test_submit_before_any_run_says_what_to_do(demo_project: Path):
     assert result.code != 0
     assert "no successful run with test predictions yet" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--bogus"], "error: No such option: --bogus (see `kagglekit run --help`)"),
+        (["nosuch"], "error: No such command 'nosuch'."),
+        (["new"], "error: Missing argument 'name'."),
+        (["submit", "--timeout", "-1"], "error: Invalid value for '--timeout'"),
+    ],
+)
+def test_a_usage_mistake_is_one_line(args, message):
+    result = kagglekit(*args)
+
+    assert result.code == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_arguments_show_the_help():
+    result = kagglekit()
+
+    assert result.code == 0
+    assert "Usage: kagglekit" in result.stdout

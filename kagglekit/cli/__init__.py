@@ -23,6 +23,11 @@ from kagglekit.cli import (
 )
 from kagglekit.errors import ExitCode, KagglekitError
 
+try:  # typer 0.26 and later bundle their own click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover - older typer uses the click package
+    from click.exceptions import ClickException, NoArgsIsHelpError
+
 app = typer.Typer(
     name="kagglekit",
     help="Turn a Kaggle competition into a fastai practice project: "
@@ -69,7 +74,15 @@ def main() -> None:
     """Run the command line and turn errors into one line and an exit code."""
     logs.configure()
     try:
-        app()
+        code = app(prog_name="kagglekit", standalone_mode=False)
+    except NoArgsIsHelpError as err:
+        print(err.ctx.get_help() if err.ctx else err.format_message())
+        raise SystemExit(0) from None
+    except ClickException as err:  # a usage mistake: one line, as for every other error
+        hint = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) else ""
+        _fail(err.format_message() + hint, err.exit_code, None)
+    except typer.Abort:
+        _fail("aborted", 130, None)
     except KagglekitError as err:
         _fail(str(err), err.exit_code, err)
     except KeyboardInterrupt:
@@ -81,6 +94,7 @@ def main() -> None:
             ExitCode.ERROR,
             err,
         )
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str, code: int, err: BaseException | None) -> None:
