@@ -240,7 +240,7 @@ def cpu_notice(items: int, epochs: int, size: int, arch: str) -> None:
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return f"{seconds:.0f} seconds"
+        return f"{max(1, round(seconds))} seconds"
     if seconds < 5400:
         return f"{seconds / 60:.0f} minutes"
     return f"{seconds / 3600:.1f} hours"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from kagglekit import metrics
 from kagglekit.spec import CompetitionSpec
 
 MULTILABEL_THRESHOLD = 0.5
+
+logger = logging.getLogger(__name__)
 
 
 def score_outputs(
@@ -22,6 +26,14 @@ def score_outputs(
     Single-label targets are vocab indices; multi-label targets are 0/1 rows in vocab
     order; regression targets are values.
     """
+    try:
+        return _score(spec, outputs, targets, vocab, threshold)
+    except ValueError as err:  # e.g. AUC of a label that validation never shows
+        logger.warning("%s cannot be computed on this validation set: %s", spec.metric.name, err)
+        return float("nan")
+
+
+def _score(spec, outputs, targets, vocab, threshold) -> float:
     name = spec.metric.name
     needs = metrics.METRICS[name].needs
     if spec.task.is_regression:
