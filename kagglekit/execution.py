@@ -49,8 +49,8 @@ class CellFailure:
 
 def check_kernel_environment() -> None:
     """Fail early when this environment cannot run the notebooks."""
-    for module, package in (("ipykernel", "ipykernel"), ("fastai", "fastai"), ("papermill", "papermill")):
-        if find_spec(module) is None:
+    for package in ("ipykernel", "fastai", "papermill"):
+        if find_spec(package) is None:
             raise RunError(
                 f"{package} is not installed in {sys.executable}; install it with "
                 f"`{sys.executable} -m pip install {package}`"

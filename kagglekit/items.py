@@ -86,7 +86,8 @@ def test_items(spec: CompetitionSpec, data_path: Path, cache_dir: Path) -> pd.Da
     elif layout is ItemLayout.TABULAR:
         train = spec.train
         features = _typed_features(table, train.category_columns, train.continuous_columns)
-        items = pd.concat([items, features[train.category_columns + train.continuous_columns]], axis=1)
+        columns = train.category_columns + train.continuous_columns
+        items = pd.concat([items, features[columns]], axis=1)
     else:
         items[FILE] = file_paths(
             table, data_path, test.file_pattern or "", test.extra_file_patterns

@@ -133,9 +133,10 @@ def make_vision_learner(dls, arch: str, pretrained: bool, metrics=None, **kwargs
         try:
             return vision_learner(dls, model, pretrained=True, metrics=metrics, cbs=cbs, **kwargs)
         except Exception as err:  # any failure to fetch weights: offline, hub down, no cache
-            print(
-                f"notice: pretrained weights for {arch} are unavailable "
-                f"({type(err).__name__}); training from scratch"
+            logger.warning(
+                "notice: pretrained weights for %s are unavailable (%s); training from scratch",
+                arch,
+                type(err).__name__,
             )
     return vision_learner(dls, model, pretrained=False, metrics=metrics, cbs=cbs, **kwargs)
 
@@ -286,7 +287,9 @@ def tabular_frame(spec: CompetitionSpec, items: pd.DataFrame) -> tuple[pd.DataFr
         return pd.concat([frame.drop(columns=[LABEL]), values], axis=1), names
     if spec.multilabel:
         vocab = training_vocab(spec, items)
-        ones = {name: frame[LABEL].map(lambda labels, n=name: float(n in labels)) for name in vocab}
+        ones = {
+            name: frame[LABEL].map(lambda labels, n=name: float(n in labels)) for name in vocab
+        }
         return pd.concat([frame.drop(columns=[LABEL]), pd.DataFrame(ones)], axis=1), vocab
     return frame, [LABEL]
 

@@ -203,8 +203,8 @@ lr: 0.002
 valid_pct: 0.2
 seed: 42
 tta: false              # test-time augmentation in 03_inference
-threshold: auto         # below this confidence a prediction is `unknown`; auto: chosen on validation
-target_accuracy: 0.95   # what `threshold: auto` aims for
+threshold: auto         # below this confidence a prediction is `unknown`
+target_accuracy: 0.95   # the accuracy `threshold: auto` chooses the threshold for
 num_workers: {num_workers}
 """
 
@@ -216,8 +216,8 @@ epochs: 5
 lr: 0.01
 valid_pct: 0.2
 seed: 42
-threshold: auto         # below this confidence a prediction is `unknown`; auto: chosen on validation
-target_accuracy: 0.95   # what `threshold: auto` aims for
+threshold: auto         # below this confidence a prediction is `unknown`
+target_accuracy: 0.95   # the accuracy `threshold: auto` chooses the threshold for
 num_workers: {num_workers}
 """
 

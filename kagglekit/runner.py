@@ -198,7 +198,8 @@ def _check_outputs(run, name: str) -> None:
     for required in REQUIRED_OUTPUTS.get(name, []):
         path = run.path / required
         if not path.exists() or path.stat().st_size == 0:
-            raise RunError(f"{name} finished but wrote no {required}; see {run.path / outputs.LOG}")
+            log = run.path / outputs.LOG
+            raise RunError(f"{name} finished but wrote no {required}; see {log}")
 
 
 class _Progress:

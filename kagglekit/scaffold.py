@@ -84,7 +84,9 @@ def merge(rendered: Path, target: Path) -> list[str]:
             if _hash(destination.read_bytes()) != new_hash:
                 shutil.copyfile(source, destination.with_name(destination.name + ".new"))
                 kept.append(relative)
-                logger.warning("kept your %s; the template's version is %s.new", relative, relative)
+                logger.warning(
+                    "kept your %s; the template's version is %s.new", relative, relative
+                )
             written[relative] = recorded.get(relative, new_hash)
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)

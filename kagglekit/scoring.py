@@ -67,7 +67,9 @@ def baseline_outputs(
 def _squeezed(values) -> np.ndarray:
     """Values as a 1-D array when there is one target, else as rows of targets."""
     array = np.asarray(values, dtype=float)
-    return array.reshape(len(array), -1).squeeze(axis=1) if array.ndim > 1 and array.shape[1] == 1 else array
+    if array.ndim > 1 and array.shape[1] == 1:
+        return array[:, 0]
+    return array
 
 
 def f_beta_of(spec: CompetitionSpec) -> float:
@@ -81,5 +83,6 @@ def describe_against_baseline(spec: CompetitionSpec, score: float, baseline: flo
     line = f"{spec.metric.name} on validation: {score:.4f}  ({what} baseline: {baseline:.4f})"
     better = score > baseline if spec.metric.higher_is_better else score < baseline
     if not better:
-        line += f"\nwarning: the model does not beat the {what} baseline; look at 02_error_analysis"
+        line += (f"\nwarning: the model does not beat the {what} baseline; "
+                 "look at 02_error_analysis")
     return line

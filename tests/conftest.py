@@ -24,6 +24,13 @@ KAGGLEKIT = [sys.executable, "-m", "kagglekit"]
 # Small enough to train in well under a minute on two CPU cores, big enough to learn.
 QUICK_PARAMS = ["-p", "epochs=4", "-p", "size=28", "-p", "find_lr=false"]
 
+# Every HTTP(S) request that is not aimed at a fake server on purpose goes to a closed
+# port of 127.0.0.1: a test that reaches for the internet fails instead of leaving it.
+NOWHERE = "http://127.0.0.1:9"
+_NOWHERE_PROXIES = {"HTTP_PROXY": NOWHERE, "HTTPS_PROXY": NOWHERE, "ALL_PROXY": NOWHERE,
+                    "http_proxy": NOWHERE, "https_proxy": NOWHERE, "all_proxy": NOWHERE,
+                    "NO_PROXY": "", "no_proxy": ""}
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
@@ -36,6 +43,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("KAGGLEKIT_CACHE", str(home / "kagglekit-cache"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    for name, value in _NOWHERE_PROXIES.items():
+        monkeypatch.setenv(name, value)
 
 
 @dataclass
@@ -74,6 +83,7 @@ def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _session_env(home: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAGGLE_", "JUPYTER_"))}
     env.update(HOME=str(home), KAGGLEKIT_CACHE=str(home / "cache"), MPLBACKEND="Agg")
+    env.update(_NOWHERE_PROXIES)
     return env
 
 

@@ -9,7 +9,9 @@ import typer
 
 
 def new(
-    name: Annotated[str, typer.Argument(help="Competition slug or search words; 'demo' for the demo.")],
+    name: Annotated[
+        str, typer.Argument(help="Competition slug or search words; 'demo' for the demo.")
+    ],
     directory: Annotated[
         Path | None, typer.Argument(help="Project folder (default: the competition's slug).")
     ] = None,
