@@ -183,11 +183,14 @@ def _check_free_space(entry: Path, needed: int, what: str) -> None:
 
 
 def _note_archives_inside(folder: Path) -> None:
+    """Refuse a folder whose data is still packed: its layout cannot be read yet."""
     found = [p.name for p in folder.iterdir() if p.is_file() and archives.is_archive(p)]
     if found:
-        logger.warning("%s holds archives (%s): kagglekit uses the folder as it is; extract "
-                       "them first, or pass the zip downloaded from Kaggle to --data",
-                       folder, ", ".join(sorted(found)[:5]))
+        raise DataError(
+            f"{folder} holds archives ({', '.join(sorted(found)[:5])}): extract them in "
+            "that folder first, or give --data the zip downloaded from Kaggle (kagglekit "
+            "extracts everything in it)"
+        )
 
 
 def _local_source(path: Path) -> str:

@@ -96,12 +96,14 @@ def _drop_bad_images(
     return items.iloc[keep].reset_index(drop=True), kept_splits  # type: ignore[return-value]
 
 
-def find_unreadable(files: list[str], skip: set[int] | None = None) -> list[int]:
-    """Positions of image files whose header cannot be read (a spread sample of many)."""
+def find_unreadable(
+    files: list[str], skip: set[int] | None = None, sample_only: bool = True
+) -> list[int]:
+    """Positions of image files that cannot be read (of a spread sample, when many)."""
     from PIL import Image, UnidentifiedImageError
 
     skip = skip or set()
-    step = max(1, len(files) // MAX_OPENED)
+    step = max(1, len(files) // MAX_OPENED) if sample_only else 1
     unreadable = []
     for position in range(0, len(files), step):
         if position in skip:

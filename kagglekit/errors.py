@@ -87,6 +87,12 @@ class RunError(KagglekitError):
     exit_code = ExitCode.RUN_FAILED
 
 
+class RunInterrupted(RunError):
+    """A run was stopped by Ctrl-C or a signal; what it produced is kept."""
+
+    exit_code = 130
+
+
 class SubmissionError(KagglekitError):
     """A submission is invalid, or Kaggle rejected or failed to score it."""
 

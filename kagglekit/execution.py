@@ -174,7 +174,19 @@ def _code_cells_after_injection(notebook: Path) -> dict[int, tuple[int, str]]:
 def _failure(notebook: Path, err) -> CellFailure:
     code_cells = _code_cells_after_injection(notebook)
     number, line = code_cells.get(err.cell_index, (err.cell_index, _first_line(err.source)))
-    return CellFailure(notebook.name, number, line, f"{err.ename}: {err.evalue}")
+    return CellFailure(notebook.name, number, line, f"{err.ename}: {_one_line(err.evalue)}")
+
+
+def _one_line(text: str) -> str:
+    """An error value as one line: its first line and, if it has more, its last one.
+
+    Errors raised in DataLoader workers carry the worker's traceback; its last line
+    names what actually went wrong.
+    """
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    return f"{lines[0]} ... {lines[-1]}"
 
 
 def _check_recorded_exception(name: str, output: Path) -> None:

@@ -32,6 +32,7 @@ class RunRecord:
     device: str = ""
     versions: dict = field(default_factory=dict)
     failure: dict | None = None
+    model: str | None = None  # the model notebooks after the baseline used, if not this run's
     valid_score: float | None = None
     metric: str | None = None
     public_score: str | None = None

@@ -7,12 +7,13 @@ pass; ``learn.predict`` is for a single item and is never looped over here.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kagglekit.errors import UsageError
+from kagglekit.errors import DataError, UsageError
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,37 @@ def predict_items(
     else:
         preds, _ = learn.get_preds(dl=dl)
     return preds.float().cpu().numpy()
+
+
+def predict_test_images(learn, files: list[str], tta: bool = False,
+                        batch_size: int | None = None) -> np.ndarray:
+    """Outputs for every test image; missing or unreadable ones get the mean output.
+
+    A submission needs a row for every id, so an image that cannot be read is not a
+    reason to lose the others: it is listed, and its row gets the average prediction.
+    """
+    from kagglekit.datachecks import find_unreadable
+
+    missing = {i for i, file in enumerate(files) if not os.path.exists(file)}
+    if len(missing) == len(files):
+        raise DataError(
+            f"none of the {len(files)} test images exists (first: {files[0]}); "
+            "check test.file_pattern in competition.yaml"
+        )
+    bad = sorted(missing | set(find_unreadable(files, skip=missing, sample_only=False)))
+    readable = [i for i in range(len(files)) if i not in set(bad)]
+    outputs = predict_items(learn, [files[i] for i in readable], tta=tta, batch_size=batch_size)
+    if not bad:
+        return outputs
+    shown = ", ".join(os.path.basename(files[i]) for i in bad[:5])
+    logger.warning(
+        "warning: %d test images are missing or unreadable (%s%s); their rows get the "
+        "average prediction", len(bad), shown, ", ..." if len(bad) > 5 else "",
+    )
+    filled = np.empty((len(files), *outputs.shape[1:]), dtype=outputs.dtype)
+    filled[readable] = outputs
+    filled[bad] = outputs.mean(axis=0)
+    return filled
 
 
 def fill_unseen_missing(learn, table: pd.DataFrame) -> pd.DataFrame:

@@ -171,11 +171,16 @@ def _read_spec(path: Path, write: bool) -> tuple[CompetitionSpec | None, dict[st
                 f"{err}; fix it, or run `kagglekit inspect --write` to replace it with what "
                 f"is detected (the old file is kept as {SPEC_FILE}{BACKUP_SUFFIX})"
             ) from err
-        logger.warning("%s; replacing it with what is detected", err)
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError:
-            raw = None
+        except yaml.YAMLError as yaml_err:
+            # Unreadable YAML would lose the fields detection cannot know (slug, title,
+            # metric, solution_file): the user must fix the syntax first.
+            raise SpecError(
+                f"{path.name} is not valid YAML ({str(yaml_err).splitlines()[0]}); fix its "
+                "syntax first, so that --write can keep the fields only you know"
+            ) from yaml_err
+        logger.warning("%s; replacing it with what is detected", err)
         return None, raw if isinstance(raw, dict) else {}
     return spec, spec.model_dump(mode="json")
 

@@ -320,6 +320,16 @@ def log1p_labels(items: pd.DataFrame) -> pd.DataFrame:
     return logged
 
 
+def image_size_of(learn) -> int:
+    """The side, in pixels, that a learner's images were resized to in training."""
+    from fastai.vision.augment import Resize
+
+    for transform in learn.dls.after_item.fs:
+        if isinstance(transform, Resize):
+            return int(max(transform.size))
+    raise ValueError("this learner does not resize its images; it is not an image learner")
+
+
 def load_learner_here(path):
     """``load_learner`` onto the device this machine has (the GPU if any), saying which.
 

@@ -31,6 +31,40 @@ WORD_OR_NUMBER = {"threshold": "auto"}
 _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "text"}
 
 
+@dataclass(frozen=True)
+class _Range:
+    low: float | None = None
+    high: float | None = None
+    low_allowed: bool = True
+    high_allowed: bool = True
+
+    def holds(self, value: float) -> bool:
+        above = self.low is None or value > self.low or (self.low_allowed and value == self.low)
+        below = self.high is None or value < self.high or (
+            self.high_allowed and value == self.high)
+        return above and below
+
+    def describe(self) -> str:
+        if self.high is None:
+            return f"at least {self.low:g}" if self.low_allowed else f"above {self.low:g}"
+        ends = "included" if self.low_allowed and self.high_allowed else "excluded" if not (
+            self.low_allowed or self.high_allowed) else "one end included"
+        return f"between {self.low:g} and {self.high:g} ({ends})"
+
+
+# Values the standard parameters can take; anything else would run and mean nothing.
+RANGES = {
+    "epochs": _Range(1),
+    "batch_size": _Range(1),
+    "size": _Range(8),
+    "num_workers": _Range(0),
+    "lr": _Range(0, low_allowed=False),
+    "valid_pct": _Range(0, 1, low_allowed=False, high_allowed=False),
+    "threshold": _Range(0, 1),
+    "target_accuracy": _Range(0, 1, low_allowed=False),
+}
+
+
 @dataclass
 class NotebookParameters:
     """The parameters one notebook declares, with their defaults."""
@@ -42,7 +76,13 @@ class NotebookParameters:
 def read_declared(notebook_path: Path) -> NotebookParameters:
     """Read the names and defaults of a notebook's one ``parameters`` cell."""
     path = Path(notebook_path)
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ParameterError(
+            f"{path.name} is not a notebook (not valid JSON: {err}); restore it, e.g. from "
+            "its .new twin after `kagglekit new --force`"
+        ) from err
     cells = [
         cell
         for cell in notebook.get("cells", [])
@@ -94,7 +134,18 @@ def parse_overrides(options: list[str]) -> dict[str, tuple[Any, str]]:
 
 
 def coerce(key: str, value: Any, default: Any, raw: str | None = None) -> Any:
-    """Convert ``value`` to the type of ``default`` where nothing is lost."""
+    """Convert ``value`` to the type of ``default`` where nothing is lost, and check its range."""
+    converted = _typed(key, value, default, raw)
+    allowed = RANGES.get(key)
+    if allowed and isinstance(converted, (int, float)) and not isinstance(converted, bool):
+        if not allowed.holds(converted):
+            raise ParameterError(
+                f"parameter '{key}' must be {allowed.describe()}, got {converted!r}"
+            )
+    return converted
+
+
+def _typed(key: str, value: Any, default: Any, raw: str | None) -> Any:
     if key in WORD_OR_NUMBER:
         return _word_or_number(key, value, WORD_OR_NUMBER[key])
     if default is None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from kagglekit import execution, history, outputs
-from kagglekit.errors import ProjectError, RunError
+from kagglekit.errors import ProjectError, RunError, RunInterrupted
 from kagglekit.environment import EPOCH_LINES_VARIABLE, describe_device
 from kagglekit.params import (
     NotebookParameters,
@@ -28,7 +31,7 @@ from kagglekit.params import (
     read_params_file,
     resolve,
 )
-from kagglekit.spec import SPEC_FILE
+from kagglekit.spec import SPEC_FILE, load_spec
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,8 @@ def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> Ru
             "create one with `kagglekit new NAME` or run from the project folder"
         )
 
-    # Parameters first: a wrong one is reported before any other output.
+    # The spec and the parameters first: a wrong one is reported before any other output.
+    load_spec(project / SPEC_FILE)
     notebooks = select_notebooks(project, names)
     declared = [read_declared(path) for path in notebooks]
     elsewhere = _declared_elsewhere(project, notebooks)
@@ -71,14 +75,18 @@ def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> Ru
     model_path = _model_for(project, declared)
     run = history.create_run(project)
     _record_start(run, declared, values, overrides)
+    if model_path is not None:
+        run.record.model = os.path.relpath(model_path, project)
+        run.save()
     logger.info("run %s: %s", run.id, ", ".join(path.stem for path in notebooks))
     logger.info("device: %s", run.record.device)
 
     try:
-        _execute_all(project, run, notebooks, values, model_path)
-    except KeyboardInterrupt:
+        with _signals_interrupt():
+            _execute_all(project, run, notebooks, values, model_path)
+    except KeyboardInterrupt as err:
         run.finish(history.INTERRUPTED)
-        raise
+        raise RunInterrupted(f"interrupted; run {run.id} kept, marked interrupted") from err
     except RunError as err:
         run.finish(history.FAILED, {"message": str(err)})
         raise RunError(f"{err} (run {run.id} kept, marked failed)") from err
@@ -87,6 +95,21 @@ def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> Ru
     if score is not None:
         logger.info("%s on validation: %.4f", run.record.metric, score)
     return RunResult(run.id, run.path)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Treat the signals that end a terminal session like Ctrl-C, so the run is marked."""
+    def interrupt(number, frame):
+        raise KeyboardInterrupt(signal.Signals(number).name)
+
+    caught = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {number: signal.signal(number, interrupt) for number in caught}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def select_notebooks(project: Path, names: list[str]) -> list[Path]:

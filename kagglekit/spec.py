@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from kagglekit.errors import SpecError
 
@@ -176,6 +176,15 @@ class Metric(_Strict):
     name: str
     higher_is_better: bool = True
     source: MetricSource = MetricSource.DEFAULT
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        from kagglekit.metrics import METRICS
+
+        if name not in METRICS:
+            raise ValueError(f"{name!r} is not one of {', '.join(METRICS)}")
+        return name
 
 
 class CompetitionSpec(_Strict):

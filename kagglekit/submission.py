@@ -35,6 +35,8 @@ def build_submission(
     ids = sample[id_column]
     aligned = _align(outputs, ids)
     kind = spec.submission.kind
+    if kind is not SubmissionKind.VALUE:
+        _check_classes(aligned, spec)
     targets = spec.submission.target_columns
 
     if kind is SubmissionKind.VALUE:
@@ -69,6 +71,16 @@ def _align(outputs: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
             f"({_few(missing)}); rerun 03_inference"
         )
     return indexed.loc[ids.to_numpy()].reset_index()
+
+
+def _check_classes(aligned: pd.DataFrame, spec: CompetitionSpec) -> None:
+    """Every output column must be a class of the spec, or a class would be dropped."""
+    foreign = [column for column in aligned.columns[1:] if column not in set(spec.classes)]
+    if foreign:
+        raise SubmissionError(
+            f"the run predicts classes that competition.yaml does not list ({_few(foreign)}); "
+            "fix classes in competition.yaml, or run again after changing it"
+        )
 
 
 def _class_column(aligned: pd.DataFrame, name: str) -> np.ndarray:
@@ -191,7 +203,20 @@ def read_sample(spec: CompetitionSpec, data_path: Path) -> pd.DataFrame:
     path = Path(data_path) / spec.submission.file
     if not path.exists():
         raise SubmissionError(f"sample submission {path} not found; check competition.yaml")
-    return read_csv_as_text(path)
+    try:
+        sample = read_csv_as_text(path)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as err:
+        raise SubmissionError(f"sample submission {path} cannot be read as CSV: {err}") from err
+    expected = [spec.submission.id_column, *spec.submission.target_columns]
+    if list(sample.columns) != expected:
+        raise SubmissionError(
+            f"{path.name} has the columns {','.join(sample.columns)}, but competition.yaml "
+            f"expects {','.join(expected)}; restore the file or fix the submission fields"
+        )
+    repeated = sample[expected[0]][sample[expected[0]].duplicated()]
+    if len(repeated):
+        raise SubmissionError(f"{path.name} repeats ids ({_few(repeated)}); restore the file")
+    return sample
 
 
 def write_submission(submission: pd.DataFrame, path: Path) -> Path:

@@ -71,7 +71,8 @@ def submit_run(
     if spec.solution_file:
         score = score_locally(spec, project, submission)
         score_line = f"{spec.metric.name}: {score:.4f}"
-        _record(run, score_line, f"{score:.4f}", message)
+        if not dry_run:
+            _record(run, score_line, f"{score:.4f}", message)
         return SubmitOutcome(path, score_line)
     if dry_run:
         logger.info("dry run: nothing uploaded")
@@ -140,16 +141,46 @@ def _upload(spec, run, path: Path, message: str, wait: bool, timeout: float) -> 
         )
     from kagglekit.kaggle_client import connect
 
+    connection = connect()
+    pending = _pending_submission(run)
+    if pending is not None:
+        # The run was uploaded before and not scored yet: ask for that score instead of
+        # spending another of the day's submissions.
+        logger.info("run %s was submitted as %d; checking its score", run.id, pending["ref"])
+        return _scored(spec, run, path, connection.get_submission(pending["ref"]), pending)
+
     upload = _compressed(path) if path.stat().st_size > COMPRESS_ABOVE_BYTES else path
-    result = connect().submit(spec.slug, upload, message or f"kagglekit run {run.id}",
-                              wait=wait, timeout=timeout)
-    if result.status.upper().endswith("COMPLETE") and result.public_score not in (None, ""):
+    result = connection.submit(spec.slug, upload, message or f"kagglekit run {run.id}",
+                               wait=wait, timeout=timeout)
+    entry = _record(run, None, None, message, result.ref)
+    return _scored(spec, run, path, result, entry)
+
+
+def _pending_submission(run) -> dict | None:
+    for entry in reversed(run.record.submissions):
+        if entry.get("ref") and entry.get("score") is None:
+            return entry
+    return None
+
+
+def _scored(spec, run, path: Path, result, entry: dict) -> SubmitOutcome:
+    """Record a submission's state; the score line when Kaggle has scored it."""
+    status = result.status.upper()
+    if status.endswith("ERROR"):
+        entry["score"] = f"error: {result.error_description or 'no reason given'}"
+        run.save()
+        raise SubmissionError(
+            f"Kaggle could not score submission {result.ref}: "
+            f"{result.error_description or 'no reason given'}"
+        )
+    if status.endswith("COMPLETE") and result.public_score not in (None, ""):
         line = f"{spec.metric.name}: {result.public_score}"
-        _record(run, line, result.public_score, message, result.ref)
+        entry["score"] = line
+        run.record.public_score = result.public_score
+        run.save()
         return SubmitOutcome(path, line)
-    _record(run, None, None, message, result.ref)
-    logger.info("submission %s is %s; see it on Kaggle or run submit again later",
-                result.ref, result.status.lower())
+    logger.info("submission %s is still being scored; run `kagglekit submit` again later to "
+                "fetch its score (nothing is uploaded again)", result.ref)
     return SubmitOutcome(path, None)
 
 
@@ -161,14 +192,16 @@ def _compressed(path: Path) -> Path:
     return archive
 
 
-def _record(run, score_line, public_score, message: str, ref: int | None = None) -> None:
-    run.record.public_score = public_score
-    run.record.submissions.append(
-        {
-            "submitted": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "message": message,
-            "ref": ref,
-            "score": score_line,
-        }
-    )
+def _record(run, score_line, public_score, message: str, ref: int | None = None) -> dict:
+    """Add a submission to the run's record and return its entry."""
+    if public_score is not None:
+        run.record.public_score = public_score
+    entry = {
+        "submitted": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "message": message,
+        "ref": ref,
+        "score": score_line,
+    }
+    run.record.submissions.append(entry)
     run.save()
+    return entry

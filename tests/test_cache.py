@@ -229,16 +229,14 @@ def test_local_folder_is_used_in_place(tmp_path: Path) -> None:
     assert not cache.cache_root().exists(), "nothing is copied"
 
 
-def test_local_folder_with_archives_warns(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_local_folder_with_archives_is_refused_until_they_are_extracted(tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "train.zip").write_bytes(make_zip({"train/1.png": "x"}))
 
-    cache.use_local_data(folder, "dogs")
-
-    assert "holds archives (train.zip)" in caplog.text
+    with pytest.raises(DataError, match=r"holds archives \(train.zip\): extract them"):
+        cache.use_local_data(folder, "dogs")
+    assert not cache.cache_root().exists()
 
 
 def test_local_zip_is_extracted_into_the_cache_once(

@@ -87,3 +87,20 @@ def test_no_arguments_show_the_help():
 
     assert result.code == 0
     assert "Usage: kagglekit" in result.stdout
+
+
+def test_a_broken_competition_yaml_stops_run_before_anything_starts(demo_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_project, project, symlinks=True)
+    spec = project / "competition.yaml"
+    spec.write_text(spec.read_text().replace("task: image_classification", "task: painting"))
+
+    result = kagglekit("run", cwd=project)
+
+    assert result.code != 0
+    assert result.stderr.startswith("error: ")
+    assert "task: 'painting' is not one of" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not any((project / "runs").iterdir())

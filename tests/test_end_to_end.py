@@ -131,3 +131,44 @@ def test_a_failing_cell_fails_the_run_naming_the_notebook_and_cell(demo_project,
     refused = kagglekit("submit", "--run", run.name, cwd=project)
     assert refused.code != 0
     assert f"run {run.name} failed" in refused.stderr
+
+
+def test_missing_or_corrupt_test_images_are_listed_and_still_get_a_row(trained_demo, tmp_path):
+    project = copy_project(trained_demo[0], tmp_path / "demo")
+    sample = pd.read_csv(project / "data" / "sample_submission.csv")
+    first, second = sample["id"].iloc[0], sample["id"].iloc[1]
+    (project / "data" / "test" / f"{first}.png").unlink()
+    (project / "data" / "test" / f"{second}.png").write_bytes(b"not a png")
+
+    ran = kagglekit("run", "03_inference", cwd=project)
+
+    assert ran.code == 0, ran.stderr[-2000:]
+    assert "2 test images are missing or unreadable" in ran.stderr
+    submitted = kagglekit("submit", "--dry-run", cwd=project)
+    assert submitted.code == 0, submitted.stderr
+    record = json.loads((sorted((project / "runs").iterdir())[-1] / "run.json").read_text())
+    assert record["model"].startswith("runs/") and record["model"].endswith("model.pkl")
+
+
+def test_a_terminated_run_is_marked_interrupted_and_says_so(demo_project, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    project = copy_project(demo_project, tmp_path / "demo")
+    process = subprocess.Popen([sys.executable, "-m", "kagglekit", "run", "-p", "epochs=50"],
+                               cwd=project, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((project / "runs").glob("*/01_baseline.ipynb")):
+        time.sleep(0.5)
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 130
+    assert "interrupted; run" in stderr and "marked interrupted" in stderr
+    assert "Traceback" not in stderr
+    record = json.loads(next((project / "runs").glob("*/run.json")).read_text())
+    assert record["status"] == "interrupted"

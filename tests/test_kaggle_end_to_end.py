@@ -184,3 +184,48 @@ def test_hostile_archives_are_refused_and_nothing_is_written(kind, tmp_path):
     assert not Path("/tmp/kagglekit-absolute-escape.txt").exists()
     assert not (tmp_path / "evil").exists()
     assert not list(tmp_path.rglob("link"))
+
+
+def fake_finished_run(project: Path) -> Path:
+    """A succeeded run with test probabilities, as 03_inference leaves it (no training)."""
+    import json
+
+    import pandas as pd
+
+    run = project / "runs" / "20260101-000000"
+    run.mkdir(parents=True)
+    sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str)
+    probabilities = pd.DataFrame({"id": sample["id_code"]})
+    for grade in "01234":
+        probabilities[grade] = 0.2
+    probabilities["2"] = 0.6
+    probabilities[["0", "1", "3", "4"]] = 0.1
+    probabilities.to_csv(run / "test_probabilities.csv", index=False)
+    (run / "run.json").write_text(json.dumps(
+        {"id": run.name, "started": "2026-01-01T00:00:00+00:00", "status": "succeeded"}))
+    return run
+
+
+def test_a_pending_score_is_fetched_later_without_uploading_again(
+    fake_kaggle, fake_kaggle_env, tmp_path
+):
+    fake_kaggle.add_competition(
+        APTOS, aptos_bundle(tmp_path / "replicas"), evaluation_metric="Quadratic Weighted Kappa",
+        score="0.6543", pending_polls=1,
+    )
+    assert kagglekit("new", APTOS, cwd=tmp_path, env=fake_kaggle_env).code == 0
+    project = tmp_path / APTOS
+    fake_finished_run(project)
+
+    first = kagglekit("submit", "-m", "wait later", "--no-wait", cwd=project,
+                      env=fake_kaggle_env)
+    second = kagglekit("submit", cwd=project, env=fake_kaggle_env)
+    third = kagglekit("submit", cwd=project, env=fake_kaggle_env)
+
+    assert first.code == 0, first.stderr
+    assert "still being scored" in first.stderr
+    assert second.code == 0, second.stderr
+    assert "still being scored" in second.stderr
+    assert third.code == 0, third.stderr
+    assert third.last_line == "quadratic_kappa: 0.6543"
+    assert len(fake_kaggle.calls("CreateSubmission")) == 1

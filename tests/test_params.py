@@ -145,3 +145,21 @@ def test_a_wrong_type_in_params_yaml_is_an_error():
 def test_paths_set_by_run_cannot_be_given():
     with pytest.raises(ParameterError, match="set by kagglekit run"):
         resolve(baseline_and_inference(), {}, parse_overrides(["project_dir=/tmp"]))
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "default", "message"),
+    [
+        ("epochs", "0", 5, "parameter 'epochs' must be at least 1, got 0"),
+        ("batch_size", "-4", 64, "parameter 'batch_size' must be at least 1, got -4"),
+        ("threshold", "2", "auto", "parameter 'threshold' must be between 0 and 1 (included)"),
+        ("valid_pct", "1.5", 0.2, "must be between 0 and 1 (excluded), got 1.5"),
+        ("target_accuracy", "0", 0.95, "must be between 0 and 1 (one end included), got 0.0"),
+        ("lr", "0", 0.002, "parameter 'lr' must be above 0, got 0.0"),
+    ],
+)
+def test_values_outside_their_range_are_refused(key, text, default, message):
+    (value, raw), = parse_overrides([f"{key}={text}"]).values()
+
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        coerce(key, value, default, raw)

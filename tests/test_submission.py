@@ -116,14 +116,22 @@ def test_regression_values_fill_the_target_columns():
 
 
 def test_unknown_is_never_written_unless_it_is_a_class():
-    spec = spec_for("label", ["label"], ["cat", "dog"])
     sample = sample_of(["1"], ["label"])
-    outputs = outputs_for(["1"], [[0.5, 0.5]], ["cat", "dog"])
-    outputs["unknown"] = True
+    outputs = outputs_for(["1"], [[0.2, 0.3, 0.5]], ["cat", "dog", "unknown"])
 
-    submission = build_submission(spec, sample, outputs)
+    with pytest.raises(SubmissionError, match="classes that competition.yaml does not list"):
+        build_submission(spec_for("label", ["label"], ["cat", "dog"]), sample, outputs)
+    with_unknown = spec_for("label", ["label"], ["cat", "dog", "unknown"])
+    assert build_submission(with_unknown, sample, outputs)["label"].tolist() == ["unknown"]
 
-    assert submission["label"].tolist() == ["cat"]
+
+def test_predictions_for_classes_renamed_in_the_spec_are_refused():
+    spec = spec_for("label", ["label"], ["0", "1", "nine"])
+    sample = sample_of(["a"], ["label"])
+    outputs = outputs_for(["a"], [[0.1, 0.1, 0.8]], ["0", "1", "9"])
+
+    with pytest.raises(SubmissionError, match=r"does not list \(9\)"):
+        build_submission(spec, sample, outputs)
 
 
 def test_missing_predictions_are_refused_naming_the_ids():

@@ -58,6 +58,12 @@ def detect_table_items(tables: list[Table], sample: Table, evidence: LabelEviden
         )
     else:
         categories, continuous = split_features(train, features)
+        if not categories and not continuous:
+            raise LayoutError(
+                f"{train.path} has no feature columns besides ids and targets (and no "
+                "images were found); if the data is still in archives, extract them; else "
+                "write a spec by hand and use `kagglekit new --spec FILE`"
+            )
         items = TrainItems(
             layout=ItemLayout.TABULAR,
             labels_file=train.path,

@@ -7,7 +7,6 @@
 # model's confidence can be trusted.
 
 # %% tags=["parameters"]
-size = 224  # as in the baseline: the validation images are prepared the same way
 batch_size = 64
 valid_pct = 0.2
 seed = 42
@@ -25,6 +24,7 @@ from kagglekit import notebook as kk
 project = kk.open_project(project_dir, run_dir)
 spec = project.spec
 learn = kk.load_learner_here(model_path or project.model_path)
+size = kk.image_size_of(learn)  # validation images are prepared as in training
 
 # The same validation split as the baseline: same items, same seed, same share.
 items = project.training_items()

@@ -8,7 +8,6 @@
 # `target_accuracy`. The submission is built from the probabilities saved here.
 
 # %% tags=["parameters"]
-size = 224  # as in the baseline
 batch_size = 64
 tta = False  # test-time augmentation: average predictions over flipped and cropped copies
 threshold = "auto"  # a number in [0, 1], or "auto" to reach target_accuracy on validation
@@ -28,6 +27,7 @@ from kagglekit import notebook as kk
 project = kk.open_project(project_dir, run_dir)
 spec = project.spec
 learn = kk.load_learner_here(model_path or project.model_path)
+size = kk.image_size_of(learn)  # validation images are prepared as in training
 vocab = kk.vocab_of(learn.dls)
 print("device:", kk.describe_device())
 
@@ -36,7 +36,7 @@ print("device:", kk.describe_device())
 
 # %%
 test = project.test_items()
-probs = kk.predict_items(learn, test["file"].tolist(), tta=tta, batch_size=batch_size)
+probs = kk.predict_test_images(learn, test["file"].tolist(), tta=tta, batch_size=batch_size)
 if not spec.task.is_regression:
     kk.check_probabilities(probs, single_label=spec.single_label)
 project.save_probabilities(test["id"], probs, vocab)
