@@ -28,7 +28,7 @@ KERNEL_NAME = "python3"
 
 # Lines of notebook output worth showing in the terminal; everything goes to the log.
 _SHOWN = re.compile(
-    r"^(epoch \d+/\d+|notice:|warning:|device:|predicted \d+|threshold |suggested learning)"
+    r"^(epoch \d+/\d+|notice:|warning:|predicted \d+|threshold |suggested learning)"
     r"|on validation: "
 )
 _CELL_MARK = re.compile(r"^(Executing|Ending) Cell (\d+)-*$")

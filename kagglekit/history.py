@@ -146,8 +146,16 @@ def _summary(run: Run) -> dict:
         "params": changed,
         "metric": record.metric,
         "valid_score": record.valid_score,
-        "public_score": record.public_score,
+        "public_score": _number_or_text(record.public_score),
     }
+
+
+def _number_or_text(value: str | None) -> float | str | None:
+    """Kaggle sends scores as text; a number is given back as one."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return value
 
 
 def _table(rows: list[dict]) -> str:
@@ -158,7 +166,7 @@ def _table(rows: list[dict]) -> str:
             row["started"][:16].replace("T", " "),
             row["status"],
             _score(row["valid_score"]),
-            row["public_score"] or "-",
+            "-" if row["public_score"] is None else str(row["public_score"]),
             " ".join(f"{k}={v}" for k, v in row["params"].items()) or "-",
         ]
         for row in rows

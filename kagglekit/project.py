@@ -48,6 +48,8 @@ def create_project(
     keep_archives: bool = False,
 ) -> Path:
     """Create (or with ``force`` refresh) the project for competition ``name``."""
+    if not name.strip():
+        raise ProjectError("give a competition name or slug, e.g. `kagglekit new titanic`")
     if name == demo.SLUG and data is None:
         source = CompetitionSource(demo.SLUG, demo.TITLE, None, kaggle_metric="accuracy")
     else:

@@ -69,12 +69,13 @@ def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> Ru
     declared = [read_declared(path) for path in notebooks]
     elsewhere = _declared_elsewhere(project, notebooks)
     overrides = parse_overrides(options)
-    values = resolve(declared, read_params_file(project), overrides, elsewhere)
+    file_values = read_params_file(project)
+    values = resolve(declared, file_values, overrides, elsewhere)
 
     execution.check_kernel_environment()
     model_path = _model_for(project, declared)
     run = history.create_run(project)
-    _record_start(run, declared, values, overrides)
+    _record_start(run, declared, values, overrides, file_values)
     if model_path is not None:
         run.record.model = os.path.relpath(model_path, project)
         run.save()
@@ -159,9 +160,11 @@ def _model_for(project: Path, declared: list[NotebookParameters]) -> Path | None
     return run.path / outputs.MODEL
 
 
-def _record_start(run, declared, values, overrides) -> None:
+def _record_start(run, declared, values, overrides, file_values) -> None:
     merged = {key: value for nb in values.values() for key, value in nb.items()}
+    # The project's defaults: the notebooks' own, as params.yaml sets them.
     defaults = {key: value for nb in declared for key, value in nb.defaults.items()}
+    defaults.update({key: value for key, value in file_values.items() if key in defaults})
     run.record.params = merged
     run.record.defaults = {key: defaults[key] for key in merged if key in defaults}
     run.record.overrides = {key: merged.get(key) for key in overrides}

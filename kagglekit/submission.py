@@ -220,8 +220,8 @@ def read_sample(spec: CompetitionSpec, data_path: Path) -> pd.DataFrame:
 
 
 def write_submission(submission: pd.DataFrame, path: Path) -> Path:
-    """Write the submission as CSV; floats with enough digits for any metric."""
-    submission.to_csv(path, index=False, float_format="%.6g")
+    """Write the submission as CSV; floats with enough digits for any metric and value."""
+    submission.to_csv(path, index=False, float_format="%.10g")
     return path
 
 

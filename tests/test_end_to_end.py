@@ -172,3 +172,17 @@ def test_a_terminated_run_is_marked_interrupted_and_says_so(demo_project, tmp_pa
     assert "Traceback" not in stderr
     record = json.loads(next((project / "runs").glob("*/run.json")).read_text())
     assert record["status"] == "interrupted"
+
+
+def test_runs_lists_each_run_with_its_status_scores_and_changed_parameters(trained_demo):
+    project, _ = trained_demo
+
+    listed = json.loads(kagglekit("runs", "--json", cwd=project).stdout)
+    table = kagglekit("runs", cwd=project).stdout
+
+    assert [run["status"] for run in listed][-1] == "succeeded"
+    oldest = listed[-1]
+    assert set(oldest) >= {"id", "started", "status", "params", "valid_score", "public_score"}
+    assert oldest["params"] == {"epochs": 4, "size": 28}  # -p values differing from params.yaml
+    assert isinstance(oldest["valid_score"], float)
+    assert oldest["id"] in table and "succeeded" in table

@@ -124,7 +124,7 @@ def test_submit_uploads_and_prints_the_servers_score_last(served, fake_kaggle_en
     uploaded = upload.body.decode()
     assert uploaded.splitlines()[0] == "id_code,diagnosis"
     runs = kagglekit("runs", "--json", cwd=project, env=fake_kaggle_env)
-    assert '"public_score": "0.8123"' in runs.stdout
+    assert '"public_score": 0.8123' in runs.stdout
 
 
 def test_without_credentials_new_says_how_to_provide_them(fake_kaggle_env, tmp_path):
