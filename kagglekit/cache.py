@@ -8,6 +8,7 @@ or ``~/.cache/kagglekit`` on Linux, ``~/Library/Caches/kagglekit`` on macOS,
     <root>/<slug>/files/          the extracted contents; appears only once the outer
                                   archive was extracted whole
     <root>/<slug>/complete.json   written last, when every inner archive is extracted too
+    <root>/<slug>/projects.json   the projects whose ``data`` link points at ``files/``
 
 Only ``complete.json`` makes an entry usable. An entry whose ``files/`` exists without it
 is finished on the next fetch (the remaining inner archives are extracted); an entry whose
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from kagglekit import archives, logs
 from kagglekit.archives import format_size
 from kagglekit.errors import ArchiveError, DataError, UsageError
+from kagglekit.wording import counted
 
 if TYPE_CHECKING:
     from kagglekit.kaggle_client import CompetitionInfo, KaggleConnection
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MARKER = "complete.json"
+PROJECTS = "projects.json"
 FILES = "files"
 DOWNLOAD = "download"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -147,7 +150,8 @@ def _download(connection: KaggleConnection, slug: str, entry: Path) -> Path:
     logger.info("%s: %d files, %s to download", slug, len(listed), format_size(total))
     partial = sum(p.stat().st_size for p in (entry / DOWNLOAD).glob("*") if p.is_file())
     _check_free_space(entry, 2 * total - partial, f"the {format_size(total)} download")
-    return connection.download(slug, entry / DOWNLOAD, progress=not logs.is_quiet())
+    show_bar = sys.stderr.isatty() and not logs.is_quiet()
+    return connection.download(slug, entry / DOWNLOAD, progress=show_bar)
 
 
 def _extract_download(archive: Path, entry: Path, slug: str) -> None:
@@ -218,15 +222,51 @@ def list_cached() -> list[CachedCompetition]:
 
 
 def remove_cached(slug: str) -> int:
-    """Delete a competition from the cache; return the bytes freed."""
+    """Delete a competition from the cache; return the bytes freed.
+
+    Projects linked to it are named in a warning, with the command that restores them.
+    """
     entry = entry_dir(slug)
     if not entry.is_dir() or entry.is_symlink():
         raise UsageError(f"'{slug}' is not in the cache ({cache_root()}): 'kagglekit cache' "
                          "lists what is")
+    linked = linked_projects(slug)
     size = _tree_size(entry)
     _remove_entry(entry)
     logger.info("removed %s from the cache (%s)", slug, format_size(size))
+    if linked:
+        logger.warning(
+            "%s left without data (%s): `kagglekit new %s <project> --force` fetches it "
+            "again and keeps your edits",
+            counted(len(linked), "project"),
+            ", ".join(map(str, linked)),
+            slug,
+        )
     return size
+
+
+def note_project(slug: str, files: Path, project_dir: Path) -> None:
+    """Remember that ``project_dir`` reads its data from the cached ``files``."""
+    entry = entry_dir(slug)
+    if files.resolve() != (entry / FILES).resolve():
+        return
+    projects = {str(p) for p in linked_projects(slug)} | {str(project_dir.resolve())}
+    (entry / PROJECTS).write_text(json.dumps(sorted(projects), indent=1) + "\n")
+
+
+def linked_projects(slug: str) -> list[Path]:
+    """The recorded projects whose ``data`` link still points into this cache entry."""
+    entry = entry_dir(slug)
+    try:
+        recorded = json.loads((entry / PROJECTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = (entry / FILES).resolve()
+    return [
+        Path(project)
+        for project in recorded
+        if isinstance(project, str) and (Path(project) / "data").resolve() == files
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kagglekit.detection.checks import ImageCheck
-
 from kagglekit.errors import DataError, SpecError, UsageError
 from kagglekit.spec import (
     SPEC_FILE,
@@ -35,6 +34,7 @@ from kagglekit.spec import (
     load_spec,
     save_spec,
 )
+from kagglekit.wording import counted
 
 if TYPE_CHECKING:
     from kagglekit.detection import Detection
@@ -280,12 +280,12 @@ def render_text(report: Report) -> str:
 
     add("competition", spec.slug + (f" ({spec.title})" if spec.title != spec.slug else ""))
     add("task", spec.task.value.replace("_", " "))
-    add("training", f"{report.train_count:,} items: {_training_rule(spec)}")
+    add("training", f"{counted(report.train_count, 'item')}: {_training_rule(spec)}")
     add("labels", _labels_text(spec))
     lines += _class_lines(spec, report.class_counts)
     if spec.train.group_column or spec.train.group_pattern:
         add("groups", _groups_text(spec))
-    add("test", f"{report.test_count:,} items: {_test_rule(spec)}")
+    add("test", f"{counted(report.test_count, 'item')}: {_test_rule(spec)}")
     add("submission", _submission_text(spec))
     add("metric", _metric_text(spec))
     if report.images.opened:
@@ -390,7 +390,7 @@ def _labels_text(spec: CompetitionSpec) -> str:
         where = ", ".join(train.label_columns)
     text = f"{where} ({kind})"
     if not spec.task.is_regression:
-        text += f", {len(spec.classes)} classes"
+        text += f", {counted(len(spec.classes), 'class')}"
     return text
 
 

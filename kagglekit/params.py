@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from kagglekit.errors import ParameterError
+from kagglekit.yamlfiles import load_yaml
 
 PARAMS_FILE = "params.yaml"
 
@@ -209,7 +210,7 @@ def read_params_file(project_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        values = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         first = str(err).strip().splitlines()[0]
         raise ParameterError(f"{PARAMS_FILE} is not valid YAML: {first}") from err

@@ -47,6 +47,7 @@ from kagglekit.environment import describe_device, safe_num_workers
 from kagglekit.errors import DataError, KagglekitError, UsageError
 from kagglekit.inference import check_probabilities, predict_items, warn_if_threshold_cannot_fire
 from kagglekit.scan import IMAGE_EXTENSIONS
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -289,9 +290,15 @@ def predict(
     threshold: float | None = None,
     tta: bool = False,
     batch_size: int | None = None,
+    output: str | Path | None = None,
 ) -> Predictions:
-    """Predict the images of ``paths`` with the learner exported to ``model_path``."""
+    """Predict the images of ``paths`` with the learner exported to ``model_path``.
+
+    ``output``, when given, is only checked here, so that a bad path fails at once.
+    """
     # What the user typed is checked before the model takes seconds to load.
+    if output is not None:
+        check_output_path(output)
     files = find_images(paths)
     given = None if threshold is None else check_threshold(threshold)
     if batch_size is not None and batch_size < 1:
@@ -401,7 +408,7 @@ def _is_collection(item) -> bool:
 def _without(files: list[str], bad: set[str]) -> list[str]:
     kept = [file for file in files if file not in bad]
     if not kept:
-        raise DataError(f"none of the {len(files)} images can be read: {_few(files)}")
+        raise DataError(f"no image can be read among {counted(len(files), 'file')}: {_few(files)}")
     return kept
 
 
@@ -506,11 +513,20 @@ def _batch_helper(total: int):
     return BatchHelper()
 
 
-def save_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write the predictions to ``path`` as CSV (its folder is created)."""
+def check_output_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot become a file, before any work is done."""
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{path} is a folder; give a file name such as {target / 'out.csv'}")
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(f"cannot write {path}: {blocking} is a file, not a folder")
+    return target
+
+
+def save_table(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write the predictions to ``path`` as CSV (its folder is created)."""
+    target = check_output_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(target, index=False)
     return target

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kagglekit import demo, scaffold
+from kagglekit import cache, demo, scaffold
 from kagglekit.errors import ProjectExistsError, ProjectError
 from kagglekit.params import PARAMS_FILE
 from kagglekit.spec import SPEC_FILE, CompetitionSpec, load_spec
@@ -68,6 +68,8 @@ def create_project(
     if not exists:
         build_dir.rename(target)
         _give_usual_permissions(target)
+    if source.data_dir is not None:
+        cache.note_project(source.slug, source.data_dir, target)
     logger.info("project ready in %s", target)
     return target
 
@@ -75,8 +77,6 @@ def create_project(
 def _find_competition(
     name: str, data: Path | None, keep_archives: bool, directory: Path | None, force: bool
 ) -> CompetitionSource:
-    from kagglekit import cache
-
     if data is not None:
         slug = _slug_from_name(name)
         return CompetitionSource(slug, slug, cache.use_local_data(Path(data), slug))

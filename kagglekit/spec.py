@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from kagglekit.errors import SpecError
+from kagglekit.yamlfiles import load_yaml
 
 SPEC_FILE = "competition.yaml"
 SPEC_VERSION = 1
@@ -250,7 +251,7 @@ def _without_empty(data: dict) -> dict:
 def load_spec(path: Path) -> CompetitionSpec:
     """Read and validate a spec file; a wrong field is named in the error."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise SpecError(f"{path} not found: run `kagglekit inspect --write` to create it") from err
     except yaml.YAMLError as err:

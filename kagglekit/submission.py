@@ -17,6 +17,7 @@ import pandas as pd
 from kagglekit.errors import SubmissionError
 from kagglekit.items import read_csv_as_text
 from kagglekit.spec import CompetitionSpec, SubmissionKind
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def validate_submission(
         )
         return problems
     if len(submission) != len(sample):
-        problems.append(f"{len(submission)} rows; expected {len(sample)}")
+        problems.append(f"{counted(len(submission), 'row')}; expected {len(sample):,}")
 
     id_column = spec.submission.id_column
     ids = submission[id_column].astype(str)

@@ -292,6 +292,28 @@ def test_list_and_remove(connection: KaggleConnection) -> None:
     assert [c.slug for c in cache.list_cached()] == ["diabetic-retinopathy-detection"]
 
 
+def test_removing_names_the_projects_left_without_data(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    download = tmp_path / "diabetic-retinopathy-detection.zip"
+    download.write_bytes(BUNDLE)
+    files = cache.use_local_data(download, "diabetic-retinopathy-detection")
+    linked, moved = tmp_path / "linked", tmp_path / "moved"
+    for project in (linked, moved):
+        project.mkdir()
+        (project / "data").symlink_to(files)
+        cache.note_project("diabetic-retinopathy-detection", files, project)
+    (moved / "data").unlink()
+    (moved / "data").mkdir()
+    cache.note_project("diabetic-retinopathy-detection", tmp_path, tmp_path / "elsewhere")
+
+    assert cache.linked_projects("diabetic-retinopathy-detection") == [linked]
+    cache.remove_cached("diabetic-retinopathy-detection")
+
+    assert f"1 project left without data ({linked}): `kagglekit new " \
+        "diabetic-retinopathy-detection <project> --force` fetches it again" in caplog.text
+
+
 def test_remove_unknown_or_unsafe_names(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="'titanic' is not in the cache"):
         cache.remove_cached("titanic")
@@ -313,6 +335,6 @@ def test_cache_command_lists_and_removes(connection: KaggleConnection) -> None:
     assert listing.exit_code == 0
     lines = listing.output.splitlines()
     assert lines[0].split() == ["diabetic-retinopathy-detection", "1.0", "KB", "complete"]
-    assert lines[1] == f"1 competitions, 1.0 KB in {cache.cache_root()}"
+    assert lines[1] == f"1 competition, 1.0 KB in {cache.cache_root()}"
     assert removed.exit_code == 0 and removed.output.startswith("removed diabetic-retinopathy")
     assert empty.output.startswith("0 competitions")

@@ -104,3 +104,22 @@ def test_a_broken_competition_yaml_stops_run_before_anything_starts(demo_project
     assert "task: 'painting' is not one of" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not any((project / "runs").iterdir())
+
+
+@pytest.mark.parametrize("quiet", [["-q", "new"], ["new", "-q"], ["new", "--quiet"], ["new"]])
+def test_quiet_works_before_or_after_the_command(tmp_path: Path, quiet):
+    result = kagglekit(*quiet, "demo", str(tmp_path / "demo"))
+
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "demo" / "competition.yaml").exists()
+    if quiet == ["new"]:
+        assert "project ready in" in result.stderr
+    else:
+        assert result.stderr == ""
+
+
+def test_a_message_that_looks_like_a_flag_stays_a_message():
+    from kagglekit.cli import _global_flags_first
+
+    assert _global_flags_first(["submit", "-m", "-q", "-v"]) == ["-v", "submit", "-m", "-q"]
+    assert _global_flags_first(["run", "--", "-q"]) == ["run", "--", "-q"]

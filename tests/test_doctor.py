@@ -38,8 +38,9 @@ def test_credentials_missing_is_a_problem_with_the_fix() -> None:
     assert check.fix is not None and "KAGGLE_USERNAME and KAGGLE_KEY" in check.fix
 
 
-def test_credentials_found_names_the_source_not_the_key(monkeypatch: pytest.MonkeyPatch,
-                                                        kaggle_isolation: Path) -> None:  # noqa: F811
+def test_credentials_found_names_the_source_not_the_key(
+    monkeypatch: pytest.MonkeyPatch, kaggle_isolation: Path  # noqa: F811
+) -> None:
     path = kaggle_isolation / ".kaggle" / "kaggle.json"
     path.parent.mkdir()
     path.write_text(json.dumps({"username": "u", "key": SECRET}))

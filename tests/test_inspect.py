@@ -158,9 +158,9 @@ def test_warns_of_submitted_classes_without_training_items(replicas: Path, tmp_p
     data = _json(folder)
     assert data["classes"] == ["affenpinscher", "black-and-tan_coonhound",
                                "curly-coated_retriever"]
-    assert "the submission has columns for 1 classes that no training item carries: " \
+    assert "the submission has columns for 1 class that no training item carries: " \
         "boston_bull" in data["warnings"]
-    assert "1 classes have a single training item (affenpinscher): they cannot be in both " \
+    assert "1 class with a single training item (affenpinscher): they cannot be in both " \
         "the training and the validation split" in data["warnings"]
 
 
@@ -169,7 +169,7 @@ def test_warns_of_sample_labels_that_training_lacks(replicas: Path, tmp_path: Pa
     rows = _rows(folder / "sample_submission.csv")
     rows[1][1] = "washer"
     _write_rows(folder / "sample_submission.csv", rows)
-    assert "the sample submission shows 1 labels that no training item carries: washer" in \
+    assert "the sample submission shows 1 label that no training item carries: washer" in \
         _json(folder)["warnings"]
 
 

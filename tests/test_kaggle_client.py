@@ -52,9 +52,12 @@ def test_no_credentials_anywhere(home: Path) -> None:
     assert find_credentials(environ={}, home=home) is None
 
 
-def test_no_credentials_is_one_line_listing_every_way(home: Path, fake_kaggle: FakeKaggle,  # noqa: F811
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_credentials_is_one_line_listing_every_way(
+    home: Path,
+    fake_kaggle: FakeKaggle,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.delenv("KAGGLE_USERNAME")
     monkeypatch.delenv("KAGGLE_KEY")
 

@@ -8,6 +8,7 @@ cache in temporary folders: nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -85,12 +86,15 @@ def test_new_downloads_detects_and_a_second_new_reuses_the_cache(served, fake_ka
     assert spec["train"]["label_kind"] == "ordinal"
     assert (project / "data" / "train_images").is_dir()
     assert len(served.calls("DownloadDataFiles")) == 1
+    assert "%|" not in first.stderr, "no progress bar when stderr is not a terminal"
 
     second = kagglekit("new", APTOS, str(tmp_path / "again"), cwd=tmp_path, env=fake_kaggle_env)
 
     assert second.code == 0, second.stderr
     assert len(served.calls("DownloadDataFiles")) == 1
     assert (tmp_path / "again" / "data").resolve() == (project / "data").resolve()
+    recorded = Path(fake_kaggle_env["KAGGLEKIT_CACHE"]) / APTOS / "projects.json"
+    assert json.loads(recorded.read_text()) == sorted([str(project), str(tmp_path / "again")])
 
 
 def test_a_partial_name_resolves_by_search_and_multipart_volumes_are_joined(

@@ -19,7 +19,8 @@ NOTEBOOKS = sorted(build_notebooks.TARGET.glob("*/*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert {path.stem for path in NOTEBOOKS} >= {"01_baseline", "02_error_analysis", "03_inference"}
+    expected = {"01_baseline", "02_error_analysis", "03_inference"}
+    assert {path.stem for path in NOTEBOOKS} >= expected
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")

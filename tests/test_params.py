@@ -12,6 +12,7 @@ from kagglekit.params import (
     coerce,
     parse_overrides,
     read_declared,
+    read_params_file,
     resolve,
 )
 
@@ -44,7 +45,8 @@ def test_a_notebook_needs_exactly_one_parameters_cell(tmp_path, tagged):
     cells = [("epochs = 1", ["parameters"])] * tagged + [("print(epochs)", [])]
     notebook = write_notebook(tmp_path / "baseline.ipynb", cells)
 
-    with pytest.raises(ParameterError, match=f"exactly one cell tagged 'parameters', found {tagged}"):
+    expected = f"exactly one cell tagged 'parameters', found {tagged}"
+    with pytest.raises(ParameterError, match=expected):
         read_declared(notebook)
 
 
@@ -163,3 +165,10 @@ def test_values_outside_their_range_are_refused(key, text, default, message):
 
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         coerce(key, value, default, raw)
+
+
+def test_a_key_given_twice_in_params_yaml_is_an_error(tmp_path):
+    (tmp_path / "params.yaml").write_text("epochs: 3\nsize: 32\nepochs: 5\n")
+
+    with pytest.raises(ParameterError, match="key 'epochs' appears twice .again on line 3"):
+        read_params_file(tmp_path)

@@ -285,8 +285,9 @@ def test_when_no_image_can_be_read_that_is_the_error(models, tmp_path):
     (tmp_path / "a.png").write_bytes(b"")
     (tmp_path / "b.png").write_bytes(b"GIF89a")
 
-    with pytest.raises(DataError, match="none of the 2 images can be read"):
-        predict_files(load_model(models["single"]), [str(tmp_path / n) for n in ("a.png", "b.png")])
+    files = [str(tmp_path / name) for name in ("a.png", "b.png")]
+    with pytest.raises(DataError, match="no image can be read among 2 files"):
+        predict_files(load_model(models["single"]), files)
 
 
 def _as_if_saved_on_gpu(model: Path, copy: Path) -> Path:
@@ -427,10 +428,13 @@ def test_the_command_writes_the_csv_in_input_order_from_any_folder(models, image
          "error: --threshold must be a number between 0 and 1, got 2.0"),
         (["{model}", "{image}", "--batch-size", "0"], "error: --batch-size must be at least 1"),
         (["{image}", "{image}"], "error: {image} is not an exported fastai learner"),
+        (["missing.pkl", "{image}", "-o", "{folder}"], "error: {folder} is a folder; give a"),
+        (["missing.pkl", "{image}", "-o", "{image}/out.csv"],
+         "error: cannot write {image}/out.csv: {image} is a file, not a folder"),
     ],
 )
 def test_a_mistake_on_the_command_line_is_one_line(models, images, tmp_path, arguments, message):
-    values = {"model": str(models["single"]), "image": str(images[0])}
+    values = {"model": str(models["single"]), "image": str(images[0]), "folder": str(tmp_path)}
     result = kagglekit("predict", *[a.format(**values) for a in arguments], cwd=tmp_path)
 
     assert result.code != 0

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from conftest import copy_project, kagglekit
 
+from kagglekit import scaffold
 from kagglekit.scaffold import template_dir
 
 
@@ -89,3 +91,29 @@ def test_a_failed_new_leaves_nothing_behind(tmp_path: Path):
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "odd").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["competition"]
+
+
+def test_binary_and_jinja_looking_files_in_the_template_are_copied_unchanged(
+    tmp_path: Path, monkeypatch
+):
+    template = tmp_path / "template"
+    shutil.copytree(template_dir(), template)
+    root = template / "{{cookiecutter.project_dir}}"
+    binaries = {
+        "assets/logo.png": b"\x89PNG\r\n\x1a\n\x00\xff\xfe{{ not jinja }}",
+        "assets/font.ttf": b"\x00\x01\x00\x00\x00\x0f\x80\x00\xff",
+        "models/dummy.pkl": b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00\x8c\x01a\x94.",
+    }
+    for relative, data in binaries.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(data)
+    braces = root / "notebooks" / "image" / "01_baseline.ipynb"
+    braces.write_text(braces.read_text() + '\n{"x": "f\\"{{literal}}\\" {% if a %}"}\n')
+    monkeypatch.setattr(scaffold, "template_dir", lambda: template)
+
+    scaffold.render(tmp_path / "project", {"slug": "logo"}, "image", {})
+
+    project = tmp_path / "project"
+    for relative, data in binaries.items():
+        assert (project / relative).read_bytes() == data, relative
+    assert (project / "notebooks" / "01_baseline.ipynb").read_bytes() == braces.read_bytes()

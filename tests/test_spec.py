@@ -21,7 +21,11 @@ def demo_like() -> dict:
             "label_columns": ["label"],
             "label_kind": "code",
         },
-        "test": {"source": "sample_submission", "id_column": "id", "file_pattern": "test/{id}.png"},
+        "test": {
+            "source": "sample_submission",
+            "id_column": "id",
+            "file_pattern": "test/{id}.png",
+        },
         "submission": {
             "file": "sample_submission.csv",
             "id_column": "id",
@@ -54,10 +58,12 @@ def test_the_yaml_leaves_out_unset_fields(tmp_path):
 @pytest.mark.parametrize(
     ("change", "named"),
     [
-        (lambda d: d["train"].update(label_kind="colour"), "train.label_kind: 'colour' is not one of"),
+        (lambda d: d["train"].update(label_kind="colour"),
+         "train.label_kind: 'colour' is not one of"),
         (lambda d: d["train"].update(lable_columns=["x"]), "train.lable_columns: unknown field"),
         (lambda d: d["submission"].pop("id_column"), "submission.id_column: required field"),
-        (lambda d: d["train"].pop("file_pattern"), "file_pattern is required when layout is csv_ids"),
+        (lambda d: d["train"].pop("file_pattern"),
+         "file_pattern is required when layout is csv_ids"),
         (lambda d: d["train"].update(file_pattern="train/x.png"), "needs a column in braces"),
         (lambda d: d.update(classes=[]), "classes must list the class names"),
         (lambda d: d.update(positive_class="7"), "positive_class '7' is not one of classes"),
@@ -83,6 +89,14 @@ def test_a_spec_that_is_not_yaml_is_reported_in_one_line(tmp_path):
     path.write_text("slug: [unclosed\n")
 
     with pytest.raises(SpecError, match="is not valid YAML"):
+        load_spec(path)
+
+
+def test_a_field_given_twice_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "competition.yaml"
+    path.write_text(yaml.safe_dump(demo_like()) + "task: image_regression\n")
+
+    with pytest.raises(SpecError, match=r"key 'task' appears twice \(again on line \d+\)"):
         load_spec(path)
 
 

@@ -61,6 +61,8 @@ def _global_options(
     logs.configure(verbose=verbose, quiet=quiet)
 
 
+GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")
+
 app.command("new")(project_commands.new)
 app.command("inspect")(project_commands.inspect)
 app.command("run")(run_commands.run)
@@ -76,7 +78,9 @@ def main() -> None:
     """Run the command line and turn errors into one line and an exit code."""
     logs.configure()
     try:
-        code = app(prog_name="kagglekit", standalone_mode=False)
+        code = app(
+            args=_global_flags_first(sys.argv[1:]), prog_name="kagglekit", standalone_mode=False
+        )
     except NoArgsIsHelpError as err:
         print(err.ctx.get_help() if err.ctx else err.format_message())
         raise SystemExit(0) from None
@@ -97,6 +101,31 @@ def main() -> None:
             err,
         )
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _global_flags_first(args: list[str]) -> list[str]:
+    """Accept ``-q`` and ``-v`` after the command too: ``run -q`` means ``-q run``."""
+    takes_value = _options_taking_values()
+    moved, rest = [], []
+    for position, arg in enumerate(args):
+        after_option = position > 0 and args[position - 1] in takes_value
+        if arg == "--":
+            rest += args[position:]
+            break
+        if arg in GLOBAL_FLAGS and not after_option:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return moved + rest
+
+
+def _options_taking_values() -> set[str]:
+    names: set[str] = set()
+    for command in typer.main.get_command(app).commands.values():  # type: ignore[attr-defined]
+        for param in command.params:
+            if param.param_type_name == "option" and not getattr(param, "is_flag", False):
+                names.update(param.opts)
+    return names
 
 
 def _fail(message: str, code: int, err: BaseException | None) -> None:

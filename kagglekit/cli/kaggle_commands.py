@@ -42,6 +42,7 @@ def cache(
     """
     from kagglekit import cache as download_cache
     from kagglekit.archives import format_size
+    from kagglekit.wording import counted
 
     if remove is not None:
         freed = download_cache.remove_cached(remove)
@@ -54,4 +55,5 @@ def cache(
         state = "complete" if entry.complete else "incomplete"
         typer.echo(f"{entry.slug:<{width}}  {format_size(entry.size_bytes):>9}  {state}")
     total = format_size(sum(c.size_bytes for c in cached))
-    typer.echo(f"{len(cached)} competitions, {total} in {download_cache.cache_root()}")
+    count = counted(len(cached), "competition")
+    typer.echo(f"{count}, {total} in {download_cache.cache_root()}")

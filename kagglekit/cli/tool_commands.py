@@ -44,7 +44,9 @@ def predict(
     from kagglekit.predict import predict as predict_images
     from kagglekit.predict import save_table
 
-    result = predict_images(model, paths, threshold=threshold, tta=tta, batch_size=batch_size)
+    result = predict_images(
+        model, paths, threshold=threshold, tta=tta, batch_size=batch_size, output=output
+    )
     if output is None:
         typer.echo(result.table.to_csv(index=False), nl=False)
     else:

@@ -21,6 +21,7 @@ from kagglekit.detection.tables import Table, in_set, read_table, spread
 from kagglekit.items import fill_pattern
 from kagglekit.scan import FileIndex, scan
 from kagglekit.spec import CompetitionSpec, ItemLayout, LabelKind, SubmissionKind, TestSource
+from kagglekit.wording import counted
 
 if TYPE_CHECKING:
     from kagglekit.detection import Detection
@@ -257,28 +258,28 @@ def _class_warnings(spec: CompetitionSpec, detection: Detection, data_path: Path
         lacking = [c for c in submission.target_columns if counts.get(c, 0) == 0]
         if lacking:
             warnings.append(
-                f"the submission has columns for {len(lacking)} classes that no training item "
-                f"carries: {_listed(lacking)}"
+                f"the submission has columns for {counted(len(lacking), 'class')} that no "
+                f"training item carries: {_listed(lacking)}"
             )
         unsubmitted = [c for c in counts if c not in submission.target_columns]
         if unsubmitted:
             warnings.append(
-                f"{len(unsubmitted)} training classes have no column in the submission: "
-                f"{_listed(unsubmitted)}; check classes in competition.yaml"
+                f"{counted(len(unsubmitted), 'training class')} without a column in the "
+                f"submission: {_listed(unsubmitted)}; check classes in competition.yaml"
             )
     elif submission.kind in (SubmissionKind.LABEL, SubmissionKind.TAGS):
         shown = _sample_labels(spec, detection, data_path)
         unknown = sorted(shown - set(spec.classes))
         if unknown:
             warnings.append(
-                f"the sample submission shows {len(unknown)} labels that no training item "
-                f"carries: {_listed(unknown)}"
+                f"the sample submission shows {counted(len(unknown), 'label')} that no "
+                f"training item carries: {_listed(unknown)}"
             )
     single = [name for name in spec.classes if counts.get(name) == 1]
     if single and spec.train.label_kind not in (LabelKind.INDICATORS, LabelKind.TAGS):
         warnings.append(
-            f"{len(single)} classes have a single training item ({_listed(single)}): they "
-            "cannot be in both the training and the validation split"
+            f"{counted(len(single), 'class')} with a single training item ({_listed(single)}): "
+            "they cannot be in both the training and the validation split"
         )
     return warnings
 
