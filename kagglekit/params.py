@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kagglekit.errors import ParameterError
-from kagglekit.yamlfiles import load_yaml
+from kagglekit.yamlfiles import YamlFileError, load_yaml_file
 
 PARAMS_FILE = "params.yaml"
 
@@ -46,11 +46,18 @@ class _Range:
         return above and below
 
     def describe(self) -> str:
+        low, high = _plain(self.low), _plain(self.high)
         if self.high is None:
-            return f"at least {self.low:g}" if self.low_allowed else f"above {self.low:g}"
+            return f"at least {low}" if self.low_allowed else f"above {low}"
         ends = "included" if self.low_allowed and self.high_allowed else "excluded" if not (
             self.low_allowed or self.high_allowed) else "one end included"
-        return f"between {self.low:g} and {self.high:g} ({ends})"
+        return f"between {low} and {high} ({ends})"
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 # Values the standard parameters can take; anything else would run and mean nothing.
@@ -63,7 +70,17 @@ RANGES = {
     "valid_pct": _Range(0, 1, low_allowed=False, high_allowed=False),
     "threshold": _Range(0, 1),
     "target_accuracy": _Range(0, 1, low_allowed=False),
+    "seed": _Range(0, 2**32 - 1),
+    "top_losses": _Range(1),
+    "scratch_size": _Range(4),
+    "scratch_epochs": _Range(1),
+    "scratch_lr": _Range(0, low_allowed=False),
+    "scratch_batch_size": _Range(1),
+    "scratch_max_items": _Range(1),
 }
+
+# Text parameters that take one of a few words.
+CHOICES = {"balance": ("none", "weights")}
 
 
 @dataclass
@@ -134,19 +151,29 @@ def parse_overrides(options: list[str]) -> dict[str, tuple[Any, str]]:
     return parsed
 
 
-def coerce(key: str, value: Any, default: Any, raw: str | None = None) -> Any:
-    """Convert ``value`` to the type of ``default`` where nothing is lost, and check its range."""
-    converted = _typed(key, value, default, raw)
+def coerce(
+    key: str, value: Any, default: Any, raw: str | None = None, current: str | None = None
+) -> Any:
+    """Convert ``value`` to the type of ``default`` where nothing is lost, and check its range.
+
+    ``current`` describes the value in effect without this one, for the error message
+    (by default, the notebook's default).
+    """
+    converted = _typed(key, value, default, raw, current or f"its default is {default!r}")
+    is_number = isinstance(converted, (int, float)) and not isinstance(converted, bool)
+    if is_number and not math.isfinite(converted):
+        raise ParameterError(f"parameter '{key}' must be a finite number, got {converted!r}")
     allowed = RANGES.get(key)
-    if allowed and isinstance(converted, (int, float)) and not isinstance(converted, bool):
-        if not allowed.holds(converted):
-            raise ParameterError(
-                f"parameter '{key}' must be {allowed.describe()}, got {converted!r}"
-            )
+    if allowed and is_number and not allowed.holds(converted):
+        raise ParameterError(f"parameter '{key}' must be {allowed.describe()}, got {converted!r}")
+    choices = CHOICES.get(key)
+    if choices and converted not in choices:
+        listed = " or ".join(repr(choice) for choice in choices)
+        raise ParameterError(f"parameter '{key}' must be {listed}, got {converted!r}")
     return converted
 
 
-def _typed(key: str, value: Any, default: Any, raw: str | None) -> Any:
+def _typed(key: str, value: Any, default: Any, raw: str | None, current: str) -> Any:
     if key in WORD_OR_NUMBER:
         return _word_or_number(key, value, WORD_OR_NUMBER[key])
     if default is None:
@@ -157,7 +184,7 @@ def _typed(key: str, value: Any, default: Any, raw: str | None) -> Any:
         shown = raw if raw is not None else value
         raise ParameterError(
             f"parameter '{key}' expects {_TYPE_NAMES.get(expected, expected.__name__)}, "
-            f"got {shown!r} (its default is {default!r})"
+            f"got {shown!r} ({current})"
         )
     return converted
 
@@ -210,10 +237,9 @@ def read_params_file(project_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        values = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        first = str(err).strip().splitlines()[0]
-        raise ParameterError(f"{PARAMS_FILE} is not valid YAML: {first}") from err
+        values = load_yaml_file(path) or {}
+    except YamlFileError as err:
+        raise ParameterError(f"{PARAMS_FILE} {err}") from err
     if not isinstance(values, dict):
         raise ParameterError(f"{PARAMS_FILE} must map parameter names to values")
     return values
@@ -237,9 +263,13 @@ def resolve(
     for key, default in defaults.items():
         if key in overrides:
             value, raw = overrides[key]
-            values[key] = coerce(key, value, default, raw)
+            current = f"{PARAMS_FILE} sets {file_values[key]!r}" if key in file_values else None
+            values[key] = coerce(key, value, default, raw, current)
         elif key in file_values:
-            values[key] = coerce(key, file_values[key], default)
+            try:
+                values[key] = coerce(key, file_values[key], default)
+            except ParameterError as err:
+                raise ParameterError(f"{PARAMS_FILE}: {err}") from err
         else:
             values[key] = default
     return {

@@ -297,9 +297,9 @@ def predict(
     ``output``, when given, is only checked here, so that a bad path fails at once.
     """
     # What the user typed is checked before the model takes seconds to load.
-    if output is not None:
-        check_output_path(output)
     files = find_images(paths)
+    if output is not None:
+        check_output_path(output, [model_path, *files])
     given = None if threshold is None else check_threshold(threshold)
     if batch_size is not None and batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}")
@@ -513,14 +513,22 @@ def _batch_helper(total: int):
     return BatchHelper()
 
 
-def check_output_path(path: str | Path) -> Path:
-    """Refuse an output path that cannot become a file, before any work is done."""
+def check_output_path(path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
+    """Refuse an output path that cannot become a file, or would replace one it must not.
+
+    An existing CSV may be replaced; any other existing file, and the inputs (the model
+    and the images), never are.
+    """
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"{path} is a folder; give a file name such as {target / 'out.csv'}")
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise UsageError(f"cannot write {path}: {blocking} is a file, not a folder")
+    if target.exists() and target.resolve() in {Path(p).resolve() for p in inputs}:
+        raise UsageError(f"-o {path} would overwrite one of the inputs: choose another name")
+    if target.exists() and target.suffix.lower() != ".csv":
+        raise UsageError(f"-o {path} exists and is not a CSV file: choose a name ending in .csv")
     return target
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from kagglekit.errors import SpecError
-from kagglekit.yamlfiles import load_yaml
+from kagglekit.yamlfiles import YamlFileError, load_yaml_file
 
 SPEC_FILE = "competition.yaml"
 SPEC_VERSION = 1
@@ -251,11 +251,11 @@ def _without_empty(data: dict) -> dict:
 def load_spec(path: Path) -> CompetitionSpec:
     """Read and validate a spec file; a wrong field is named in the error."""
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(Path(path))
     except FileNotFoundError as err:
         raise SpecError(f"{path} not found: run `kagglekit inspect --write` to create it") from err
-    except yaml.YAMLError as err:
-        raise SpecError(f"{path} is not valid YAML: {_first_line(err)}") from err
+    except YamlFileError as err:
+        raise SpecError(f"{path} {err}") from err
     return parse_spec(raw, source=str(path))
 
 
@@ -322,6 +322,3 @@ def _check_regex(field: str, pattern: str | None) -> None:
     if compiled.groups < 1:
         raise ValueError(f"{field} {pattern!r} needs one group in parentheses")
 
-
-def _first_line(err: Exception) -> str:
-    return str(err).strip().splitlines()[0]

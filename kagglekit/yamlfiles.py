@@ -7,9 +7,14 @@ its place. These files are small and hand-written: a repeated key is refused ins
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+class YamlFileError(ValueError):
+    """A YAML file that cannot be read, described in one line with its place."""
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -35,3 +40,26 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def load_yaml(text: str) -> Any:
     """Parse hand-written YAML safely; a repeated key raises ``yaml.YAMLError``."""
     return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read and parse a hand-written YAML file; any problem is a ``YamlFileError``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise YamlFileError(f"is not UTF-8 text (byte {err.start} cannot be decoded)") from err
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as err:
+        raise YamlFileError(f"is not valid YAML: {describe_yaml_error(err)}") from err
+
+
+def describe_yaml_error(err: yaml.YAMLError) -> str:
+    """What is wrong and where, in one line: ``... (line 3, column 8): use spaces, not tabs``."""
+    if not isinstance(err, yaml.MarkedYAMLError):
+        return str(err).strip().splitlines()[0]
+    problem = err.problem or err.context or "cannot be parsed"
+    mark = err.problem_mark or err.context_mark
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+    hint = ": use spaces, not tabs" if "'\\t'" in problem else ""
+    return problem + where + hint

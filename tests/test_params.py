@@ -139,9 +139,29 @@ def test_a_misspelt_key_in_params_yaml_is_an_error():
         resolve(baseline_and_inference(), {"epoch": 3}, {})
 
 
-def test_a_wrong_type_in_params_yaml_is_an_error():
-    with pytest.raises(ParameterError, match="parameter 'epochs' expects an integer"):
+def test_a_wrong_type_in_params_yaml_is_an_error_naming_the_file():
+    with pytest.raises(ParameterError, match="params.yaml: parameter 'epochs' expects an integer"):
         resolve(baseline_and_inference(), {"epochs": "many"}, {})
+
+
+def test_a_wrong_type_given_with_p_quotes_the_value_params_yaml_sets():
+    with pytest.raises(ParameterError, match=r"got 'oops' \(params.yaml sets 8\)$"):
+        resolve(baseline_and_inference(), {"epochs": 8}, parse_overrides(["epochs=oops"]))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"epochs: [3\n", r"not valid YAML: expected ',' or '\]', but got .* \(line 2, column 1"),
+        (b"epochs:\t3\n", r"\(line 1, column 8\): use spaces, not tabs"),
+        (b"epochs: 3\n\xff\xfe\n", r"params.yaml is not UTF-8 text \(byte 10 cannot be "),
+    ],
+)
+def test_a_params_yaml_that_cannot_be_read_says_where(tmp_path, content, message):
+    (tmp_path / "params.yaml").write_bytes(content)
+
+    with pytest.raises(ParameterError, match=message):
+        read_params_file(tmp_path)
 
 
 def test_paths_set_by_run_cannot_be_given():
@@ -158,6 +178,11 @@ def test_paths_set_by_run_cannot_be_given():
         ("valid_pct", "1.5", 0.2, "must be between 0 and 1 (excluded), got 1.5"),
         ("target_accuracy", "0", 0.95, "must be between 0 and 1 (one end included), got 0.0"),
         ("lr", "0", 0.002, "parameter 'lr' must be above 0, got 0.0"),
+        ("lr", ".inf", 0.002, "parameter 'lr' must be a finite number, got inf"),
+        ("threshold", ".inf", "auto", "parameter 'threshold' must be a finite number"),
+        ("seed", "-1", 42, "parameter 'seed' must be between 0 and 4294967295"),
+        ("top_losses", "-1", 9, "parameter 'top_losses' must be at least 1, got -1"),
+        ("balance", "weird", "none", "'balance' must be 'none' or 'weights', got 'weird'"),
     ],
 )
 def test_values_outside_their_range_are_refused(key, text, default, message):

@@ -431,16 +431,26 @@ def test_the_command_writes_the_csv_in_input_order_from_any_folder(models, image
         (["missing.pkl", "{image}", "-o", "{folder}"], "error: {folder} is a folder; give a"),
         (["missing.pkl", "{image}", "-o", "{image}/out.csv"],
          "error: cannot write {image}/out.csv: {image} is a file, not a folder"),
+        (["{model}", "{image}", "-o", "{image}"],
+         "error: -o {image} would overwrite one of the inputs"),
+        (["{model}", "{image}", "-o", "{model}"],
+         "error: -o {model} would overwrite one of the inputs"),
+        (["{model}", "{image}", "-o", "{notes}"],
+         "error: -o {notes} exists and is not a CSV file: choose a name ending in .csv"),
     ],
 )
 def test_a_mistake_on_the_command_line_is_one_line(models, images, tmp_path, arguments, message):
-    values = {"model": str(models["single"]), "image": str(images[0]), "folder": str(tmp_path)}
+    (tmp_path / "notes.txt").write_text("mine")
+    values = {"model": str(models["single"]), "image": str(images[0]), "folder": str(tmp_path),
+              "notes": str(tmp_path / "notes.txt")}
+    before = {name: Path(values[name]).read_bytes() for name in ("model", "image", "notes")}
     result = kagglekit("predict", *[a.format(**values) for a in arguments], cwd=tmp_path)
 
     assert result.code != 0
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith(message.format(**values))
+    assert {name: Path(values[name]).read_bytes() for name in before} == before
 
 
 # The trained demo.
