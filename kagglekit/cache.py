@@ -99,7 +99,11 @@ def fetch_competition(
     if files.is_dir():
         logger.info("finishing the extraction of %s in %s", info.slug, files)
     else:
-        archive = _download(connection, info.slug, entry)
+        try:
+            archive = _download(connection, info.slug, entry)
+        except BaseException:
+            _remove_if_empty(entry)  # a refused download leaves no empty entry behind
+            raise
         _extract_download(archive, entry, info.slug)
         if not keep_archives:
             shutil.rmtree(entry / DOWNLOAD, ignore_errors=True)
@@ -231,16 +235,19 @@ def remove_cached(slug: str) -> int:
         raise UsageError(f"'{slug}' is not in the cache ({cache_root()}): 'kagglekit cache' "
                          "lists what is")
     linked = linked_projects(slug)
+    source = (_read_marker(entry) or {}).get("source", "kaggle")
     size = _tree_size(entry)
     _remove_entry(entry)
     logger.info("removed %s from the cache (%s)", slug, format_size(size))
     if linked:
+        data = "" if source == "kaggle" else f" --data {source.split('|')[0]}"
         logger.warning(
-            "%s left without data (%s): `kagglekit new %s <project> --force` fetches it "
+            "%s left without data (%s): `kagglekit new %s <project>%s --force` fetches it "
             "again and keeps your edits",
             counted(len(linked), "project"),
             ", ".join(map(str, linked)),
             slug,
+            data,
         )
     return size
 
@@ -311,6 +318,13 @@ def _remove_entry(entry: Path) -> None:
         entry.unlink()
     elif entry.exists():
         shutil.rmtree(entry)
+
+
+def _remove_if_empty(entry: Path) -> None:
+    """Remove an entry that holds no file: nothing was downloaded into it."""
+    if entry.is_dir() and not entry.is_symlink():
+        if not any(path.is_file() for path in entry.rglob("*")):
+            shutil.rmtree(entry)
 
 
 def _tree_size(folder: Path) -> int:

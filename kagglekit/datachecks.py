@@ -10,6 +10,7 @@ import pandas as pd
 from kagglekit.errors import DataError
 from kagglekit.items import FILE, LABEL
 from kagglekit.spec import CompetitionSpec
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def _drop_bad_images(
         if positions:
             shown = ", ".join(os.path.basename(files[i]) for i in positions[:5])
             more = f" and {len(positions) - 5} more" if len(positions) > 5 else ""
-            logger.warning("skipping %d %s images: %s%s", len(positions), kind, shown, more)
+            count = counted(len(positions), f"{kind} image")
+            logger.warning("skipping %s: %s%s", count, shown, more)
     if len(bad) == len(files):
         raise DataError(
             "none of the training images can be read; check train.file_pattern in "

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kagglekit import cache, kaggle_client
 from kagglekit.archives import format_size
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,8 @@ def check_cache() -> Check:
                      "set KAGGLEKIT_CACHE to a folder you can write to")
 
     free = shutil.disk_usage(existing).free
-    count = len(cache.list_cached())
-    detail = f"{root} ({format_size(free)} free, {count} competitions cached)"
+    count = counted(len(cache.list_cached()), "competition")
+    detail = f"{root} ({format_size(free)} free, {count} cached)"
     if free < LOW_SPACE:
         return Check("cache", True, detail + ": little space for competition data",
                      "free some space or set KAGGLEKIT_CACHE to a larger disk", warning=True)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from kagglekit import outputs
 from kagglekit.errors import RunError
+from kagglekit.scaffold import require_project
 
 logger = logging.getLogger(__name__)
 
 RUNS_DIR = "runs"
 RUNNING, SUCCEEDED, FAILED, INTERRUPTED = "running", "succeeded", "failed", "interrupted"
+# A run still marked running whose process is gone: killed before it could say so.
+STOPPED = "stopped"
 
 
 @dataclass
@@ -35,8 +40,10 @@ class RunRecord:
     model: str | None = None  # the model notebooks after the baseline used, if not this run's
     valid_score: float | None = None
     metric: str | None = None
-    public_score: str | None = None
+    public_score: float | str | None = None
     submissions: list[dict] = field(default_factory=list)
+    pid: int | None = None  # the process running it, to tell a killed run from a live one
+    host: str | None = None
 
 
 class Run:
@@ -53,6 +60,15 @@ class Run:
     def save(self) -> None:
         text = json.dumps(asdict(self.record), indent=2, default=str) + "\n"
         (self.path / outputs.RUN_INFO).write_text(text, encoding="utf-8")
+
+    @property
+    def status(self) -> str:
+        """The recorded status, or ``stopped`` for a running run whose process is gone."""
+        record = self.record
+        if record.status == RUNNING and record.pid and record.host == socket.gethostname():
+            if not _process_alive(record.pid):
+                return STOPPED
+        return record.status
 
     def finish(self, status: str, failure: dict | None = None) -> None:
         """Mark the run finished, and copy its validation score from ``metrics.json``."""
@@ -84,7 +100,8 @@ def create_run(project_dir: Path) -> Run:
         run_id = f"{stamp}-{counter}"
     path = runs / run_id
     path.mkdir()
-    run = Run(path, RunRecord(id=run_id, started=_now()))
+    record = RunRecord(id=run_id, started=_now(), pid=os.getpid(), host=socket.gethostname())
+    run = Run(path, record)
     run.save()
     return run
 
@@ -106,8 +123,8 @@ def list_runs(project_dir: Path) -> list[Run]:
     for info in runs_dir.glob(f"*/{outputs.RUN_INFO}"):
         try:
             found.append(Run(info.parent, _read_record(info)))
-        except (json.JSONDecodeError, TypeError):
-            logger.warning("skipping %s: not a readable run record", info)
+        except RunError as err:
+            logger.warning("skipping %s", err)
     return sorted(found, key=lambda run: (run.record.started, run.id), reverse=True)
 
 
@@ -123,7 +140,7 @@ def newest_successful(project_dir: Path, needing: str | None = None) -> Run | No
 
 def format_runs(project_dir: Path, as_json: bool = False) -> str:
     """The run history, newest first, as a table or as JSON."""
-    runs = list_runs(project_dir)
+    runs = list_runs(require_project(project_dir))
     rows = [_summary(run) for run in runs]
     if as_json:
         return json.dumps(rows, indent=2, default=str)
@@ -142,20 +159,12 @@ def _summary(run: Run) -> dict:
     return {
         "id": record.id,
         "started": record.started,
-        "status": record.status,
+        "status": run.status,
         "params": changed,
         "metric": record.metric,
         "valid_score": record.valid_score,
-        "public_score": _number_or_text(record.public_score),
+        "public_score": number_or_text(record.public_score),
     }
-
-
-def _number_or_text(value: str | None) -> float | str | None:
-    """Kaggle sends scores as text; a number is given back as one."""
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return value
 
 
 def _table(rows: list[dict]) -> str:
@@ -182,9 +191,34 @@ def _score(value: float | None) -> str:
 
 
 def _read_record(info: Path) -> RunRecord:
-    data = json.loads(info.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(info.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise RunError(f"{info} is not a readable run record ({err})") from err
     known = set(RunRecord.__dataclass_fields__)
+    if not isinstance(data, dict) or not {"id", "started"} <= set(data):
+        raise RunError(f"{info} is not a run record: it lacks the run's id and start")
     return RunRecord(**{key: value for key, value in data.items() if key in known})
+
+
+def number_or_text(value: str | float | None) -> float | str | None:
+    """Kaggle sends scores as text; a number is kept as one."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return value
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would end the process there; assume it lives
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _now() -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kagglekit.errors import DataError, UsageError
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ def predict_test_images(learn, files: list[str], tta: bool = False,
         return outputs
     shown = ", ".join(os.path.basename(files[i]) for i in bad[:5])
     logger.warning(
-        "warning: %d test images are missing or unreadable (%s%s); their rows get the "
-        "average prediction", len(bad), shown, ", ..." if len(bad) > 5 else "",
+        "%s missing or unreadable (%s%s); their rows get the average prediction",
+        counted(len(bad), "test image"), shown, ", ..." if len(bad) > 5 else "",
     )
     filled = np.empty((len(files), *outputs.shape[1:]), dtype=outputs.dtype)
     filled[readable] = outputs

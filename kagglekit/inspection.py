@@ -81,6 +81,7 @@ class Report:
     differences: list[tuple[str, Any, Any]] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     written: Path | None = None
+    backup: Path | None = None
 
 
 def inspect_folder(directory: Path, as_json: bool, write: bool) -> str:
@@ -143,9 +144,8 @@ def _inspect_project(directory: Path, write: bool) -> Report:
     )
     update: dict[str, Any] = dict(kept)
     if metric:
-        update["metric"] = detection.spec.metric.model_copy(
-            update={"source": MetricSource(metric["source"])}
-        )
+        source = _metric_source(metric, detection.spec)
+        update["metric"] = detection.spec.metric.model_copy(update={"source": source})
     merged = CompetitionSpec.model_validate({**detection.spec.model_dump(), **update})
     detection.spec = merged
 
@@ -154,11 +154,21 @@ def _inspect_project(directory: Path, write: bool) -> Report:
     report.kept = [name for name in _KEPT_FIELDS if name in raw] + (["metric"] if metric else [])
     report.differences = differences(raw, merged.model_dump(mode="json"))
     if write:
-        backup = spec_path.with_name(SPEC_FILE + BACKUP_SUFFIX)
-        shutil.copy2(spec_path, backup)
+        report.backup = _free_backup_name(spec_path)
+        shutil.copy2(spec_path, report.backup)
         save_spec(merged, spec_path)
         report.written = spec_path
     return report
+
+
+def _free_backup_name(spec_path: Path) -> Path:
+    """``competition.yaml.bak``, or ``.bak.2``, ``.bak.3``... so no backup is overwritten."""
+    backup = spec_path.with_name(SPEC_FILE + BACKUP_SUFFIX)
+    number = 1
+    while backup.exists():
+        number += 1
+        backup = spec_path.with_name(f"{SPEC_FILE}{BACKUP_SUFFIX}.{number}")
+    return backup
 
 
 def _read_spec(path: Path, write: bool) -> tuple[CompetitionSpec | None, dict[str, Any]]:
@@ -169,7 +179,7 @@ def _read_spec(path: Path, write: bool) -> tuple[CompetitionSpec | None, dict[st
         if not write:
             raise SpecError(
                 f"{err}; fix it, or run `kagglekit inspect --write` to replace it with what "
-                f"is detected (the old file is kept as {SPEC_FILE}{BACKUP_SUFFIX})"
+                f"is detected (the old file is kept as a {BACKUP_SUFFIX} copy)"
             ) from err
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -206,15 +216,28 @@ def _kept_fields(
 
 
 def _kept_metric(old: CompetitionSpec | None, raw: dict[str, Any]) -> dict[str, str] | None:
-    """A metric the user wrote or Kaggle's metadata named; detection must not replace it."""
+    """The metric the spec names, when it is one kagglekit computes: detection keeps it."""
     from kagglekit.metrics import METRICS
 
     metric = old.metric.model_dump(mode="json") if old is not None else raw.get("metric")
     if not isinstance(metric, dict) or metric.get("name") not in METRICS:
         return None
-    if metric.get("source") not in (MetricSource.USER.value, MetricSource.METADATA.value):
-        return None
-    return {"name": metric["name"], "source": metric["source"]}
+    source = metric.get("source")
+    known = {item.value for item in MetricSource}
+    return {"name": metric["name"], "source": source if source in known else "user"}
+
+
+def _metric_source(metric: dict[str, str], detected: CompetitionSpec) -> MetricSource:
+    """The kept metric's source; a "default" the user changed by hand is theirs now."""
+    from kagglekit.metrics import default_metric
+
+    source = MetricSource(metric["source"])
+    if source is not MetricSource.DEFAULT:
+        return source
+    default = default_metric(
+        detected.task.value, len(detected.classes), detected.submission.kind.value
+    )
+    return MetricSource.DEFAULT if metric["name"] == default else MetricSource.USER
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -298,7 +321,7 @@ def render_text(report: Report) -> str:
     if report.project:
         lines += _difference_lines(report)
     if report.written:
-        lines.append(f"wrote {report.written} (the old one is kept as {SPEC_FILE}{BACKUP_SUFFIX})")
+        lines.append(f"wrote {report.written} (the old one is kept as {report.backup})")
     return "\n".join(lines)
 
 

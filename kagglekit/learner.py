@@ -25,7 +25,8 @@ from kagglekit.environment import (
     safe_num_workers,
 )
 from kagglekit.items import FILE, GROUP, LABEL
-from kagglekit.spec import CompetitionSpec, Task
+from kagglekit.spec import CompetitionSpec
+from kagglekit.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -228,20 +229,30 @@ def cpu_notice(items: int, epochs: int, size: int, arch: str) -> None:
         return
     per_image = _CPU_SECONDS_FIXED + _CPU_SECONDS_PER_IMAGE * (size / 224) ** 2
     seconds = items * epochs * per_image
+    quicker = [
+        option
+        for option, helps in (
+            ("-p arch=resnet18", arch != "resnet18"),
+            ("-p size=64", size > 64),
+            ("-p epochs=1", epochs > 1),
+        )
+        if helps
+    ]
+    hint = f"; for a quick run use {' '.join(quicker)}" if quicker else ""
     logger.warning(
-        "notice: training on the CPU: roughly %s for %d images x %d epochs of %s at %d px; "
-        "for a quick run use -p arch=resnet18 -p size=64 -p epochs=1",
+        "notice: training on the CPU: roughly %s for %s x %s of %s at %d px%s",
         _duration(seconds),
-        items,
-        epochs,
+        counted(items, "image"),
+        counted(epochs, "epoch"),
         arch,
         size,
+        hint,
     )
 
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return f"{max(1, round(seconds))} seconds"
+        return counted(max(1, round(seconds)), "second")
     if seconds < 5400:
         return f"{seconds / 60:.0f} minutes"
     return f"{seconds / 3600:.1f} hours"

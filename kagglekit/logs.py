@@ -12,8 +12,15 @@ class _LineFormatter(logging.Formatter):
     """Messages as plain lines; warnings and errors say so."""
 
     def format(self, record: logging.LogRecord) -> str:
-        prefix = _LEVEL_PREFIX.get(record.levelno, "")
-        return prefix + record.getMessage()
+        message = record.getMessage()
+        if message.startswith("notice:"):  # a notice names itself
+            return message
+        return _LEVEL_PREFIX.get(record.levelno, "") + message
+
+
+def line_formatter() -> logging.Formatter:
+    """The formatter of every kagglekit log line, in the terminal and in notebooks."""
+    return _LineFormatter()
 
 
 def configure(verbose: bool = False, quiet: bool = False) -> None:

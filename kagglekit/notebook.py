@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kagglekit import outputs
+from kagglekit import logs, outputs
 from kagglekit.analysis import (
     most_confused,
     mislabel_candidates,
@@ -116,7 +116,7 @@ __all__ = [
 
 def _show_notices_in_notebook() -> None:
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(logs.line_formatter())
     logger = logging.getLogger("kagglekit")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO)

@@ -315,8 +315,8 @@ def predict(
     started = time.perf_counter()
     result = predict_files(learn, files, chosen, tta=tta, batch_size=batch_size)
     logger.info(
-        "predicted %d images in %.1f s: %d unknown",
-        len(result.table),
+        "predicted %s in %.1f s: %d unknown",
+        counted(len(result.table), "image"),
         time.perf_counter() - started,
         int(result.table["unknown"].sum()),
     )
@@ -365,7 +365,7 @@ def predict_files(
         probabilities = _batched(learn, readable, tta, batch_size)
     skipped = [file for file in files if file in bad]
     if skipped:
-        logger.warning("skipped %d unreadable images: %s", len(skipped), _few(skipped))
+        logger.warning("skipped %s: %s", counted(len(skipped), "unreadable image"), _few(skipped))
 
     try:
         check_probabilities(probabilities, single_label=kind == SINGLE_LABEL)

@@ -140,14 +140,19 @@ def _spec_for(
         return spec.model_copy(update={"data_dir": data_in_spec})
 
     from kagglekit.detection import detect
+    from kagglekit.detection.checks import check_detection
 
+    data_path = project_dir / DATA_LINK if source.data_dir is None else source.data_dir
     detection = detect(
-        project_dir / DATA_LINK if source.data_dir is None else source.data_dir,
+        data_path,
         slug=source.slug,
         title=source.title,
         kaggle_metric=source.kaggle_metric,
         data_dir_in_spec=data_in_spec,
     )
+    # What `inspect` would warn about, said now: such a project may run but not submit.
+    for warning in check_detection(detection, Path(data_path))[0]:
+        logger.warning("%s (see `kagglekit inspect`)", warning)
     return detection.spec.model_copy(update={"kernels_only": source.kernels_only})
 
 

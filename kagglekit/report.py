@@ -16,7 +16,8 @@ import webbrowser
 from pathlib import Path
 
 from kagglekit import history
-from kagglekit.errors import KagglekitError, ProjectError, RunError
+from kagglekit.errors import KagglekitError, RunError
+from kagglekit.scaffold import require_project
 from kagglekit.spec import SPEC_FILE, load_spec
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,7 @@ pre { background: #f7f7f7; padding: 0.5em; overflow-x: auto; white-space: pre-wr
 
 def write_report(project_dir: str | Path, run_id: str | None = None) -> Path:
     """Write the report of a run (default: the newest) and return its path."""
-    project = Path(project_dir).resolve()
-    if not (project / SPEC_FILE).exists():
-        raise ProjectError(
-            f"{project} is not a kagglekit project (no {SPEC_FILE}); "
-            "run from the project folder or pass --project"
-        )
+    project = require_project(project_dir)
     run = history.load_run(project, run_id) if run_id else _newest(project)
     path = run.path / REPORT
     path.write_text(render_report(run, _title(project)), encoding="utf-8")
@@ -96,7 +92,7 @@ def render_report(run: history.Run, title: str) -> str:
 def _summary(run: history.Run) -> str:
     record = run.record
     rows = [
-        ("status", f'<span class="status-{_e(record.status)}">{_e(record.status)}</span>'),
+        ("status", f'<span class="status-{_e(run.status)}">{_e(run.status)}</span>'),
         ("started", _e(record.started)),
         ("finished", _e(record.finished or "-")),
         ("device", _e(record.device or "-")),

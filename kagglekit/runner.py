@@ -23,6 +23,7 @@ import yaml
 
 from kagglekit import execution, history, outputs
 from kagglekit.errors import ProjectError, RunError, RunInterrupted
+from kagglekit.scaffold import require_project
 from kagglekit.environment import EPOCH_LINES_VARIABLE, describe_device
 from kagglekit.params import (
     NotebookParameters,
@@ -32,6 +33,7 @@ from kagglekit.params import (
     resolve,
 )
 from kagglekit.spec import SPEC_FILE, load_spec
+from kagglekit.specfiles import check_spec_files
 
 logger = logging.getLogger(__name__)
 
@@ -56,21 +58,17 @@ class RunResult:
 
 def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> RunResult:
     """Execute the named notebooks (01-03 by default) of a project as one run."""
-    project = Path(project_dir).resolve()
-    if not (project / SPEC_FILE).exists():
-        raise ProjectError(
-            f"{project} is not a kagglekit project (no {SPEC_FILE}); "
-            "create one with `kagglekit new NAME` or run from the project folder"
-        )
+    project = require_project(project_dir)
 
     # The spec and the parameters first: a wrong one is reported before any other output.
-    load_spec(project / SPEC_FILE)
+    spec = load_spec(project / SPEC_FILE)
     notebooks = select_notebooks(project, names)
     declared = [read_declared(path) for path in notebooks]
     elsewhere = _declared_elsewhere(project, notebooks)
     overrides = parse_overrides(options)
     file_values = read_params_file(project)
     values = resolve(declared, file_values, overrides, elsewhere)
+    check_spec_files(spec, project)
 
     execution.check_kernel_environment()
     model_path = _model_for(project, declared)
@@ -87,7 +85,9 @@ def run_notebooks(project_dir: Path, names: list[str], options: list[str]) -> Ru
             _execute_all(project, run, notebooks, values, model_path)
     except KeyboardInterrupt as err:
         run.finish(history.INTERRUPTED)
-        raise RunInterrupted(f"interrupted; run {run.id} kept, marked interrupted") from err
+        stopped = RunInterrupted(f"interrupted; run {run.id} kept, marked interrupted")
+        stopped.exit_code = 128 + _signal_number(err)
+        raise stopped from err
     except RunError as err:
         run.finish(history.FAILED, {"message": str(err)})
         raise RunError(f"{err} (run {run.id} kept, marked failed)") from err
@@ -111,6 +111,13 @@ def _signals_interrupt() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _signal_number(interrupt: KeyboardInterrupt) -> int:
+    """The signal behind an interrupt: the one named by ``_signals_interrupt``, else SIGINT."""
+    name = str(interrupt.args[0]) if interrupt.args else ""
+    number = getattr(signal, name, None) if name.startswith("SIG") else None
+    return int(number) if isinstance(number, signal.Signals) else int(signal.SIGINT)
 
 
 def select_notebooks(project: Path, names: list[str]) -> list[Path]:
@@ -204,8 +211,9 @@ def _execute_one(project, run, notebook, parameters, started) -> None:
             on_cell=progress.cell,
             on_line=progress.line,
         )
-    except (RunError, KeyboardInterrupt):
-        entry["status"] = history.FAILED
+    except (RunError, KeyboardInterrupt) as err:
+        stopped = isinstance(err, KeyboardInterrupt)
+        entry["status"] = history.INTERRUPTED if stopped else history.FAILED
         entry["seconds"] = round(time.monotonic() - notebook_started, 1)
         run.save()
         raise

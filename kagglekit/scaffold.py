@@ -103,6 +103,17 @@ def is_project(folder: Path) -> bool:
     return (folder / MANIFEST).exists() or (folder / "competition.yaml").exists()
 
 
+def require_project(folder: Path) -> Path:
+    """``folder`` resolved, when it holds a project; else a ``ProjectError`` saying what to do."""
+    project = Path(folder).resolve()
+    if not (project / "competition.yaml").exists():
+        raise ProjectError(
+            f"{project} is not a kagglekit project (no competition.yaml): run this in a "
+            "project folder or pass --project, or create one with `kagglekit new NAME`"
+        )
+    return project
+
+
 def _is_untouched(path: Path, recorded_hash: str | None) -> bool:
     return recorded_hash is not None and _hash(path.read_bytes()) == recorded_hash
 

@@ -127,6 +127,14 @@ def scan(root: Path) -> FileIndex:
     return FileIndex(root, folders, extensions)
 
 
+def _is_project(path: Path) -> bool:
+    """A kagglekit project inside the tree: its runs and notebooks are no competition files."""
+    if (path / "competition.yaml").is_file() and (path / ".kagglekit").is_dir():
+        logger.info("skipping %s: a kagglekit project, not competition files", path)
+        return True
+    return False
+
+
 def _list_folder(path: Path, folder: Folder) -> list[str]:
     """The file names of one folder; its sub-folders go to ``folder.subfolders``."""
     names: list[str] = []
@@ -137,7 +145,11 @@ def _list_folder(path: Path, folder: Folder) -> list[str]:
                 (subfolders if entry.is_dir() else names).append(entry.name)
             except OSError:
                 names.append(entry.name)
-    folder.subfolders = [n for n in subfolders if n[0] != "." and n not in _SKIPPED_FOLDERS]
+    folder.subfolders = [
+        name
+        for name in subfolders
+        if name[0] != "." and name not in _SKIPPED_FOLDERS and not _is_project(path / name)
+    ]
     return [name for name in names if name[0] != "."]
 
 

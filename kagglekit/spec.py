@@ -205,6 +205,16 @@ class CompetitionSpec(_Strict):
     kernels_only: bool = False
     solution_file: str | None = None
 
+    @field_validator("version")
+    @classmethod
+    def _readable(cls, version: int) -> int:
+        if version != SPEC_VERSION:
+            raise ValueError(
+                f"version {version} is not one this kagglekit reads ({SPEC_VERSION}); "
+                "upgrade kagglekit, or set it to 1"
+            )
+        return version
+
     @model_validator(mode="after")
     def _check_classes(self) -> CompetitionSpec:
         if not self.task.is_regression and not self.classes:

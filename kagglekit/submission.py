@@ -159,7 +159,7 @@ def validate_submission(
     seen[found[found >= 0]] = True
     missing = expected[~seen]
     if len(missing):
-        problems.append(f"{len(missing)} ids of the sample are missing: {_few(missing)}")
+        problems.append(f"{counted(len(missing), 'id')} of the sample missing: {_few(missing)}")
     if len(extra):
         problems.append(f"ids not in the sample on lines {_rows(extra.index)}: {_few(extra)}")
 

@@ -18,6 +18,7 @@ import pandas as pd
 from kagglekit import history, metrics, outputs
 from kagglekit.errors import RunError, SubmissionError
 from kagglekit.items import read_csv_as_text
+from kagglekit.scaffold import require_project
 from kagglekit.spec import SPEC_FILE, CompetitionSpec, SubmissionKind, load_spec
 from kagglekit.submission import (
     build_submission,
@@ -48,7 +49,7 @@ def submit_run(
     timeout: float = 600.0,
 ) -> SubmitOutcome:
     """Build, validate and (unless ``dry_run``) score or upload a run's submission."""
-    project = Path(project_dir).resolve()
+    project = require_project(project_dir)
     spec = load_spec(project / SPEC_FILE)
     run = _pick_run(project, run_id)
     data_path = spec.data_path(project)
@@ -85,7 +86,7 @@ def _pick_run(project: Path, run_id: str | None) -> history.Run:
         run = history.load_run(project, run_id)
         if run.record.status != history.SUCCEEDED:
             raise RunError(
-                f"run {run_id} {run.record.status}; submit a successful run "
+                f"run {run_id} {run.status}; submit a successful run "
                 "(see `kagglekit runs`)"
             )
     else:
@@ -176,7 +177,7 @@ def _scored(spec, run, path: Path, result, entry: dict) -> SubmitOutcome:
     if status.endswith("COMPLETE") and result.public_score not in (None, ""):
         line = f"{spec.metric.name}: {result.public_score}"
         entry["score"] = line
-        run.record.public_score = result.public_score
+        run.record.public_score = history.number_or_text(result.public_score)
         run.save()
         return SubmitOutcome(path, line)
     logger.info("submission %s is still being scored; run `kagglekit submit` again later to "
@@ -195,7 +196,7 @@ def _compressed(path: Path) -> Path:
 def _record(run, score_line, public_score, message: str, ref: int | None = None) -> dict:
     """Add a submission to the run's record and return its entry."""
     if public_score is not None:
-        run.record.public_score = public_score
+        run.record.public_score = history.number_or_text(public_score)
     entry = {
         "submitted": datetime.now().astimezone().isoformat(timespec="seconds"),
         "message": message,

@@ -134,6 +134,7 @@ def test_rules_not_accepted(connection: KaggleConnection, fake: FakeKaggle) -> N
         fetch(connection)
 
     assert not cache.is_complete("diabetic-retinopathy-detection")
+    assert cache.list_cached() == [], "a refused download leaves no empty entry"
 
 
 def test_interrupted_download_is_resumed_by_the_next_fetch(
@@ -311,7 +312,8 @@ def test_removing_names_the_projects_left_without_data(
     cache.remove_cached("diabetic-retinopathy-detection")
 
     assert f"1 project left without data ({linked}): `kagglekit new " \
-        "diabetic-retinopathy-detection <project> --force` fetches it again" in caplog.text
+        f"diabetic-retinopathy-detection <project> --data {download} --force` fetches it " \
+        "again" in caplog.text
 
 
 def test_remove_unknown_or_unsafe_names(tmp_path: Path) -> None:

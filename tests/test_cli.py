@@ -49,12 +49,15 @@ def test_a_bad_parameter_is_one_line_and_nothing_else(demo_project: Path, option
     assert not (demo_project / "runs").exists() or not any((demo_project / "runs").iterdir())
 
 
-def test_run_outside_a_project_says_what_to_do(tmp_path: Path):
-    result = kagglekit("run", cwd=tmp_path)
+@pytest.mark.parametrize("command", [["run"], ["runs"], ["runs", "--json"], ["submit"], ["report"]])
+def test_project_commands_outside_a_project_say_what_to_do(tmp_path: Path, command):
+    result = kagglekit(*command, cwd=tmp_path)
 
     assert result.code != 0
-    assert "is not a kagglekit project" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path.resolve()} is not a kagglekit project")
+    assert "create one with `kagglekit new NAME`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
 
 
 def test_submit_before_any_run_says_what_to_do(demo_project: Path):
@@ -89,19 +92,33 @@ def test_no_arguments_show_the_help():
     assert "Usage: kagglekit" in result.stdout
 
 
-def test_a_broken_competition_yaml_stops_run_before_anything_starts(demo_project, tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("task: image_classification", "task: painting", "task: 'painting' is not one of"),
+        ("  - label\n", "  - lab\n",
+         "competition.yaml: column 'lab' is not in train.csv (its columns: id, label)"),
+        ("labels_file: train.csv", "labels_file: labels.csv",
+         "competition.yaml: train.labels_file 'labels.csv' is not a file in"),
+        ("data_dir: data", "data_dir: moved", "does not exist: fix data_dir in competition.yaml"),
+    ],
+)
+def test_a_broken_competition_yaml_stops_run_before_anything_starts(
+    demo_project, tmp_path, old, new, message
+):
     import shutil
 
     project = tmp_path / "demo"
     shutil.copytree(demo_project, project, symlinks=True)
     spec = project / "competition.yaml"
-    spec.write_text(spec.read_text().replace("task: image_classification", "task: painting"))
+    assert old in spec.read_text()
+    spec.write_text(spec.read_text().replace(old, new))
 
     result = kagglekit("run", cwd=project)
 
     assert result.code != 0
     assert result.stderr.startswith("error: ")
-    assert "task: 'painting' is not one of" in result.stderr
+    assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not any((project / "runs").iterdir())
 
@@ -123,3 +140,19 @@ def test_a_message_that_looks_like_a_flag_stays_a_message():
 
     assert _global_flags_first(["submit", "-m", "-q", "-v"]) == ["-v", "submit", "-m", "-q"]
     assert _global_flags_first(["run", "--", "-q"]) == ["run", "--", "-q"]
+
+
+def test_a_data_link_into_a_removed_cache_entry_says_how_to_fetch_it(demo_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_project, project, symlinks=True)
+    shutil.rmtree(project / "data")
+    (project / "data").symlink_to(tmp_path / "cache" / "demo" / "files")
+
+    result = kagglekit("run", cwd=project)
+
+    assert result.code != 0
+    assert "which is gone (removed from the cache?): `kagglekit new demo . --force`" \
+        in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

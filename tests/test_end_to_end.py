@@ -143,7 +143,7 @@ def test_missing_or_corrupt_test_images_are_listed_and_still_get_a_row(trained_d
     ran = kagglekit("run", "03_inference", cwd=project)
 
     assert ran.code == 0, ran.stderr[-2000:]
-    assert "2 test images are missing or unreadable" in ran.stderr
+    assert "warning: 2 test images missing or unreadable" in ran.stderr
     submitted = kagglekit("submit", "--dry-run", cwd=project)
     assert submitted.code == 0, submitted.stderr
     record = json.loads((sorted((project / "runs").iterdir())[-1] / "run.json").read_text())
@@ -167,11 +167,37 @@ def test_a_terminated_run_is_marked_interrupted_and_says_so(demo_project, tmp_pa
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
 
-    assert process.returncode == 130
+    assert process.returncode == 128 + signal.SIGTERM
     assert "interrupted; run" in stderr and "marked interrupted" in stderr
     assert "Traceback" not in stderr
     record = json.loads(next((project / "runs").glob("*/run.json")).read_text())
     assert record["status"] == "interrupted"
+    assert record["notebooks"][-1]["status"] == "interrupted"
+
+
+def test_a_run_whose_process_was_killed_shows_as_stopped(demo_project, tmp_path):
+    import subprocess
+    import sys
+
+    project = copy_project(demo_project, tmp_path / "demo")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    (project / "runs" / "20260101-000000").mkdir(parents=True)
+    (project / "runs" / "20260101-000000" / "run.json").write_text(json.dumps({
+        "id": "20260101-000000", "started": "2026-01-01T00:00:00+00:00", "status": "running",
+        "pid": int(gone.stdout), "host": __import__("socket").gethostname(),
+    }))
+    (project / "runs" / "20260101-000001").mkdir()
+    (project / "runs" / "20260101-000001" / "run.json").write_text("{not json")
+
+    listed = kagglekit("runs", "--json", cwd=project)
+    report = kagglekit("report", "20260101-000001", cwd=project)
+
+    assert [run["status"] for run in json.loads(listed.stdout)] == ["stopped"]
+    assert "run.json is not a readable run record" in listed.stderr
+    assert report.code != 0 and "Traceback" not in report.stderr
+    assert report.stderr.startswith("error: ") and "not a readable run record" in report.stderr
+    assert len(report.stderr.strip().splitlines()) == 1
 
 
 def test_runs_lists_each_run_with_its_status_scores_and_changed_parameters(trained_demo):

@@ -143,8 +143,14 @@ def test_warns_of_ids_without_files_and_files_without_ids(replicas: Path, tmp_pa
         "training" in warnings
     assert f"1 of 6 test ids name no file (e.g. {test_id}); the submission needs a " \
         "prediction for each" in warnings
-    assert "1 image files in the training folder train_images/ are named by no id " \
+    assert "1 image file in the training folder train_images/ named by no id " \
         "(e.g. train_images/stray.png)" in warnings
+
+    made = kagglekit("new", "aptos2019-blindness-detection", str(tmp_path / "project"),
+                     "--data", str(folder))
+    assert made.code == 0, made.stderr
+    assert f"warning: 1 of 6 test ids name no file (e.g. {test_id}); the submission needs " \
+        "a prediction for each (see `kagglekit inspect`)" in made.stderr
 
 
 def test_warns_of_submitted_classes_without_training_items(replicas: Path, tmp_path: Path) -> None:
@@ -244,7 +250,7 @@ def test_write_keeps_what_detection_cannot_know(replicas: Path, tmp_path: Path) 
 
     text = inspect_folder(project, as_json=False, write=True)
     assert text.splitlines()[-1] == f"wrote {project / SPEC_FILE} (the old one is kept as " \
-        "competition.yaml.bak)"
+        f"{project / SPEC_FILE}.bak)"
     written = load_spec(project / SPEC_FILE)
     assert written.train.file_pattern == "train/{id}.tif"
     assert written.title == "Cancer, my notes"
@@ -253,6 +259,29 @@ def test_write_keeps_what_detection_cannot_know(replicas: Path, tmp_path: Path) 
     assert written.data_dir == str(folder)
     assert "train/{id}.png" in (project / (SPEC_FILE + ".bak")).read_text()
     assert _json(project)["differences"] == []
+
+
+def test_write_keeps_a_metric_edited_by_hand_and_every_backup(
+    replicas: Path, tmp_path: Path
+) -> None:
+    slug = "synthetic-dotted-ids"
+    folder = _replica(replicas, slug, tmp_path)
+    project = _project(folder, tmp_path, slug)
+    detected = load_spec(project / SPEC_FILE).metric
+    assert detected.source is MetricSource.DEFAULT and detected.name != "macro_f1"
+    edited = (project / SPEC_FILE).read_text().replace(
+        f"name: {detected.name}", "name: macro_f1  # my choice"
+    )
+    (project / SPEC_FILE).write_text(edited)
+
+    first = inspect_folder(project, as_json=False, write=True)
+    second = inspect_folder(project, as_json=False, write=True)
+
+    written = load_spec(project / SPEC_FILE)
+    assert (written.metric.name, written.metric.source.value) == ("macro_f1", "user")
+    assert first.endswith("(the old one is kept as " f"{project / SPEC_FILE}.bak)")
+    assert second.endswith("(the old one is kept as " f"{project / SPEC_FILE}.bak.2)")
+    assert "# my choice" in (project / (SPEC_FILE + ".bak")).read_text()
 
 
 def test_a_wrong_field_is_named_in_one_line(replicas: Path, tmp_path: Path) -> None:
@@ -313,3 +342,20 @@ def test_an_unsupported_layout_ends_in_its_one_line(replicas: Path, tmp_path: Pa
     assert result.stderr.strip().splitlines() == [
         line for line in result.stderr.strip().splitlines() if line.startswith("error: found")
     ]
+
+
+def test_a_project_inside_the_competition_folder_is_not_read_as_data(
+    replicas: Path, tmp_path: Path
+) -> None:
+    folder = _replica(replicas, "aptos2019-blindness-detection", tmp_path)
+    before = _json(folder)
+    project = folder / "my-project"
+    (project / ".kagglekit").mkdir(parents=True)
+    (project / "competition.yaml").write_text("slug: aptos2019-blindness-detection\n")
+    shutil.copy(folder / "test.csv", project / "test_predictions.csv")
+    _png(project / "runs" / "1" / "confusion_matrix.png")
+
+    after = _json(folder)
+
+    assert after["spec"] == before["spec"]
+    assert after["warnings"] == before["warnings"]

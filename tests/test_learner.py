@@ -8,6 +8,7 @@ import urllib.error
 import pandas as pd
 import pytest
 
+from kagglekit import learner
 from kagglekit.items import FILE, GROUP, LABEL
 from kagglekit.learner import split_items
 
@@ -92,3 +93,23 @@ def test_an_unknown_architecture_is_named(tmp_path):
 
     with pytest.raises(ValueError, match="unknown architecture 'resnet_nonesuch'"):
         make_vision_learner(None, "resnet_nonesuch", pretrained=False)
+
+
+@pytest.mark.parametrize(
+    ("arch", "size", "epochs", "hint"),
+    [
+        ("resnet34", 224, 5, "; for a quick run use -p arch=resnet18 -p size=64 -p epochs=1"),
+        ("resnet18", 224, 1, "; for a quick run use -p size=64"),
+        ("resnet18", 32, 1, ""),
+    ],
+)
+def test_the_cpu_notice_suggests_only_what_makes_the_run_quicker(
+    monkeypatch, caplog, arch, size, epochs, hint
+):
+    monkeypatch.setattr(learner, "describe_device", lambda: "CPU (2 cores)")
+    caplog.set_level("WARNING", logger="kagglekit")
+
+    learner.cpu_notice(1, epochs, size, arch)
+
+    assert caplog.records[-1].getMessage().endswith(f"of {arch} at {size} px{hint}")
+    assert "1 image x" in caplog.text

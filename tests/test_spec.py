@@ -66,6 +66,7 @@ def test_the_yaml_leaves_out_unset_fields(tmp_path):
          "file_pattern is required when layout is csv_ids"),
         (lambda d: d["train"].update(file_pattern="train/x.png"), "needs a column in braces"),
         (lambda d: d.update(classes=[]), "classes must list the class names"),
+        (lambda d: d.update(version=2), "version: version 2 is not one this kagglekit reads"),
         (lambda d: d.update(positive_class="7"), "positive_class '7' is not one of classes"),
         (lambda d: d["train"].update(group_pattern="(unclosed"), "not a valid regular expression"),
     ],

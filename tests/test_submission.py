@@ -169,7 +169,7 @@ def test_a_missing_row_is_reported():
     spec, sample, good = titanic()
     problems = validate_submission(good.iloc[:417], sample, spec)
     assert "417 rows; expected 418" in problems
-    assert "1 ids of the sample are missing: 1309" in problems
+    assert "1 id of the sample missing: 1309" in problems
 
 
 def test_a_duplicated_and_a_foreign_id_are_reported_with_their_lines():
@@ -182,7 +182,7 @@ def test_a_duplicated_and_a_foreign_id_are_reported_with_their_lines():
 
     assert "duplicate ids on lines 7: 892" in problems
     assert "ids not in the sample on lines 11: 5000" in problems
-    assert any(p.startswith("2 ids of the sample are missing") for p in problems)
+    assert any(p.startswith("2 ids of the sample missing") for p in problems)
 
 
 def test_a_nan_is_reported_with_its_line():

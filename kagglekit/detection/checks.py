@@ -126,8 +126,8 @@ def _unnamed_files(paths: _ImagePaths, train: _Files, test: _Files) -> list[str]
             shown = [_join(folder, name) for name in sorted(left)[:SHOWN]]
             more = f" and {len(left) - SHOWN:,} more" if len(left) > SHOWN else ""
             warnings.append(
-                f"{len(left):,} image files in the {what} folder {folder or '.'}/ are named "
-                f"by no id (e.g. {', '.join(shown)}{more})"
+                f"{counted(len(left), 'image file')} in the {what} folder {folder or '.'}/ "
+                f"named by no id (e.g. {', '.join(shown)}{more})"
             )
     return warnings
 
