@@ -52,6 +52,7 @@ from kagglekit.wording import counted
 logger = logging.getLogger(__name__)
 
 COLUMNS = ["file", "label", "confidence", "unknown"]
+CONFIDENCE_DECIMALS = 6
 DEFAULT_THRESHOLD = 0.5
 BATCH_SIZE_FACTOR = 4  # default batch size: this many times the learner's training batch
 SINGLE_LABEL, MULTI_LABEL = "single-label", "multi-label"
@@ -436,7 +437,8 @@ def _labelled(
         )
     names = np.array(vocab, dtype=object)
     top = probabilities.argmax(axis=1)
-    confidence = probabilities.max(axis=1)
+    # Six decimals, as the CSV shows them: ``unknown`` agrees with the printed value.
+    confidence = np.round(probabilities.max(axis=1).astype(np.float64), CONFIDENCE_DECIMALS)
     if kind == MULTI_LABEL:
         limits = _per_label(threshold, vocab)
         reached = probabilities >= limits

@@ -30,7 +30,9 @@ def check_spec_files(spec: CompetitionSpec, project_dir: Path) -> None:
     if test.source is TestSource.FOLDER and test.folder:
         _folder(data, test.folder, "test.folder")
     if test.source is TestSource.CSV and test.file:
-        _columns(data, test.file, "test.file", [test.id_column])
+        # Ids counted from a row number (id_from_row) have no column of their own.
+        id_column = test.id_column if test.id_from_row is None else None
+        _columns(data, test.file, "test.file", [id_column])
     _columns(data, submission.file, "submission.file",
              [submission.id_column, *submission.target_columns])
 

@@ -18,6 +18,7 @@ from kagglekit.errors import DataError, LayoutError
 from kagglekit.inspection import inspect_folder
 from kagglekit import items as kk_items
 from kagglekit.items import FILE, ID, LABEL, training_items
+from kagglekit.specfiles import check_spec_files
 from kagglekit.spec import (
     ItemLayout,
     LabelKind,
@@ -152,6 +153,8 @@ def test_items_read_the_detected_spec_back(
 ) -> None:
     folder, expected = built[slug], REPLICAS[slug].expected
     spec = detected[slug].spec
+    # What `run` checks first passes for every detected spec.
+    check_spec_files(spec.model_copy(update={"data_dir": str(folder)}), tmp_path)
 
     train = training_items(spec, folder, tmp_path)
     assert len(train) == expected["n_train"]

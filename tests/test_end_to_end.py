@@ -91,7 +91,7 @@ def test_submit_scores_the_demo_well_above_chance(trained_demo, tmp_path):
     assert metric == "accuracy"
     assert float(value) > 0.8  # chance is 0.1
     record = json.loads((run / "run.json").read_text())
-    assert record["public_score"] == value
+    assert record["public_score"] == float(value)
 
 
 def test_a_failing_cell_fails_the_run_naming_the_notebook_and_cell(demo_project, tmp_path):
