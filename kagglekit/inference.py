@@ -56,11 +56,12 @@ def predict_test_images(learn, files: list[str], tta: bool = False,
     missing = {i for i, file in enumerate(files) if not os.path.exists(file)}
     if len(missing) == len(files):
         raise DataError(
-            f"none of the {len(files)} test images exists (first: {files[0]}); "
+            f"no test image exists among {counted(len(files), 'file')} (first: {files[0]}); "
             "check test.file_pattern in competition.yaml"
         )
-    bad = sorted(missing | set(find_unreadable(files, skip=missing, sample_only=False)))
-    readable = [i for i in range(len(files)) if i not in set(bad)]
+    unusable = missing | set(find_unreadable(files, skip=missing, sample_only=False))
+    bad = sorted(unusable)
+    readable = [i for i in range(len(files)) if i not in unusable]
     outputs = predict_items(learn, [files[i] for i in readable], tta=tta, batch_size=batch_size)
     if not bad:
         return outputs

@@ -5,9 +5,9 @@ an id to its file, the test items, the submission format, the metric and where i
 from) and warns about what would hurt later: ids without files, files without ids,
 classes without training items or with one, images that cannot be read. In a project
 it also shows how detection differs from ``competition.yaml``, and ``--write`` replaces
-that file (keeping the old one as ``competition.yaml.bak``) while keeping what detection
-cannot know: the slug, the title, a metric the user or Kaggle set, ``kernels_only`` and
-``solution_file``.
+that file (keeping the old one as ``competition.yaml.bak``, then ``.bak.2``...) while
+keeping what detection cannot know: the slug, the title, the metric it names,
+``kernels_only`` and ``solution_file``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from kagglekit.detection.checks import ImageCheck
 from kagglekit.errors import DataError, SpecError, UsageError
@@ -35,6 +33,7 @@ from kagglekit.spec import (
     save_spec,
 )
 from kagglekit.wording import counted
+from kagglekit.yamlfiles import YamlFileError, load_yaml_file
 
 if TYPE_CHECKING:
     from kagglekit.detection import Detection
@@ -182,13 +181,13 @@ def _read_spec(path: Path, write: bool) -> tuple[CompetitionSpec | None, dict[st
                 f"is detected (the old file is kept as a {BACKUP_SUFFIX} copy)"
             ) from err
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as yaml_err:
+            raw = load_yaml_file(path, unique_keys=False)
+        except YamlFileError as yaml_err:
             # Unreadable YAML would lose the fields detection cannot know (slug, title,
             # metric, solution_file): the user must fix the syntax first.
             raise SpecError(
-                f"{path.name} is not valid YAML ({str(yaml_err).splitlines()[0]}); fix its "
-                "syntax first, so that --write can keep the fields only you know"
+                f"{path.name} {yaml_err}; fix it first, so that --write can keep the fields "
+                "only you know"
             ) from yaml_err
         logger.warning("%s; replacing it with what is detected", err)
         return None, raw if isinstance(raw, dict) else {}

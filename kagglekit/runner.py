@@ -22,9 +22,8 @@ from pathlib import Path
 import yaml
 
 from kagglekit import execution, history, outputs
-from kagglekit.errors import ProjectError, RunError, RunInterrupted
-from kagglekit.scaffold import require_project
 from kagglekit.environment import EPOCH_LINES_VARIABLE, describe_device
+from kagglekit.errors import ProjectError, RunError, RunInterrupted
 from kagglekit.params import (
     NotebookParameters,
     parse_overrides,
@@ -32,6 +31,7 @@ from kagglekit.params import (
     read_params_file,
     resolve,
 )
+from kagglekit.scaffold import require_project
 from kagglekit.spec import SPEC_FILE, load_spec
 from kagglekit.specfiles import check_spec_files
 

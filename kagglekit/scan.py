@@ -17,6 +17,7 @@ from itertools import repeat
 from pathlib import Path
 
 from kagglekit.errors import DataError
+from kagglekit.scaffold import is_project
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def scan(root: Path) -> FileIndex:
 
 def _is_project(path: Path) -> bool:
     """A kagglekit project inside the tree: its runs and notebooks are no competition files."""
-    if (path / "competition.yaml").is_file() and (path / ".kagglekit").is_dir():
+    if is_project(path):
         logger.info("skipping %s: a kagglekit project, not competition files", path)
         return True
     return False

@@ -37,19 +37,19 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse hand-written YAML safely; a repeated key raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+def load_yaml_file(path: Path, unique_keys: bool = True) -> Any:
+    """Read and parse a hand-written YAML file; any problem is a ``YamlFileError``.
 
-
-def load_yaml_file(path: Path) -> Any:
-    """Read and parse a hand-written YAML file; any problem is a ``YamlFileError``."""
+    With ``unique_keys`` off, a repeated key keeps its last value, as PyYAML does: for
+    salvaging what can be read of a file that is being replaced.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise YamlFileError(f"is not UTF-8 text (byte {err.start} cannot be decoded)") from err
+    loader = _UniqueKeyLoader if unique_keys else yaml.SafeLoader
     try:
-        return load_yaml(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - both are safe loaders
     except yaml.YAMLError as err:
         raise YamlFileError(f"is not valid YAML: {describe_yaml_error(err)}") from err
 

@@ -49,7 +49,9 @@ def test_a_bad_parameter_is_one_line_and_nothing_else(demo_project: Path, option
     assert not (demo_project / "runs").exists() or not any((demo_project / "runs").iterdir())
 
 
-@pytest.mark.parametrize("command", [["run"], ["runs"], ["runs", "--json"], ["submit"], ["report"]])
+@pytest.mark.parametrize(
+    "command", [["run"], ["runs"], ["runs", "--json"], ["submit"], ["report"]]
+)
 def test_project_commands_outside_a_project_say_what_to_do(tmp_path: Path, command):
     result = kagglekit(*command, cwd=tmp_path)
 

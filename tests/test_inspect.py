@@ -317,6 +317,28 @@ def test_write_replaces_a_broken_spec_keeping_its_readable_fields(
     assert written.title == "Parts" and written.data_dir == str(folder)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (b"\xff\xfe", "competition.yaml is not UTF-8 text"),
+        (b"slug: [unclosed\n", "competition.yaml is not valid YAML: expected"),
+    ],
+)
+def test_write_refuses_a_spec_it_cannot_read_in_one_line(
+    replicas: Path, tmp_path: Path, damage: bytes, message: str
+) -> None:
+    slug = "synthetic-dotted-ids"
+    project = _project(_replica(replicas, slug, tmp_path), tmp_path, slug)
+    (project / SPEC_FILE).write_bytes((project / SPEC_FILE).read_bytes() + damage)
+
+    result = kagglekit("inspect", str(project), "--write")
+
+    assert result.code == SpecError.exit_code
+    assert result.stderr.startswith(f"error: {message}")
+    assert "so that --write can keep the fields only you know" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_the_command_prints_json_on_stdout(replicas: Path, tmp_path: Path) -> None:
     folder = _replica(replicas, "titanic", tmp_path)
     result = kagglekit("inspect", str(folder), "--json")

@@ -105,6 +105,8 @@ def main() -> None:
 
 def _global_flags_first(args: list[str]) -> list[str]:
     """Accept ``-q`` and ``-v`` after the command too: ``run -q`` means ``-q run``."""
+    if not any(arg in GLOBAL_FLAGS for arg in args[1:]):
+        return args
     takes_value = _options_taking_values()
     moved, rest = [], []
     for position, arg in enumerate(args):
